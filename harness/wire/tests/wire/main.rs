@@ -1,0 +1,8 @@
+//! The one integration-test binary of `confuzz-wire`; each protocol area is a
+//! module under `tests/wire/`.
+
+mod framing;
+mod jet;
+mod jsonrpc;
+mod junos;
+mod netconf;
