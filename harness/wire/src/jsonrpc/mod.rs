@@ -61,7 +61,9 @@ pub use raw::{JsonKind, RawJson};
 pub use request::{Incoming, InvalidItem, Request, RequestItem};
 pub use response::{Outcome, Outgoing, Response, ResponseItem};
 
+pub(crate) use envelope::{members, offset_in};
 pub(crate) use parse::prepare;
+pub(crate) use raw::{write_key, write_str};
 pub(crate) use scan::ScanOptions;
 
 use crate::violation::{Level, Violation};

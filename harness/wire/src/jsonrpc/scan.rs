@@ -274,13 +274,13 @@ impl Scanner<'_, '_> {
         ) {
             i += 1;
         }
-        if self.opts.number_range && i - start > 15 {
-            self.check_range(start, i);
-        } else if self.opts.number_range
-            && self
-                .b
-                .get(start..i)
-                .is_some_and(|n| n.iter().any(|c| matches!(c, b'e' | b'E')))
+        let long = i - start > 15;
+        if self.opts.number_range
+            && (long
+                || self
+                    .b
+                    .get(start..i)
+                    .is_some_and(|n| n.iter().any(|c| matches!(c, b'e' | b'E'))))
         {
             self.check_range(start, i);
         }
