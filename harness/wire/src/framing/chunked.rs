@@ -28,8 +28,8 @@ use bytes::{Buf, BytesMut};
 /// enough for 4294967295; lenient mode reads some leading zeros beyond that.
 pub const MAX_HEADER_DIGITS: usize = 32;
 
-/// Below this many bytes of consumed headers inside the buffer, they are not
-/// worth removing (see `reclaim`).
+/// Below this many bytes of consumed headers inside the buffer (or the
+/// maximum message size, if smaller), they are not worth removing (see `tidy`).
 const RECLAIM_MIN: usize = 4096;
 
 /// Where the decoder is in the grammar. Every byte handed to it is consumed
@@ -267,14 +267,20 @@ impl ChunkedDecoder {
                 // Headers consumed between chunks sit in a gap `write..pos`.
                 // Closing it moves the unread tail down; do so only when the
                 // gap is at least as large as the tail, so the copying stays
-                // linear in the bytes consumed.
-                let gap = self.pos - self.write;
+                // linear in the bytes consumed. An LF whose meaning depends on
+                // the next byte stays in place: it may still become payload.
+                let keep = usize::from(matches!(
+                    self.state,
+                    State::AfterDataLf | State::ResyncLf { .. }
+                ));
+                let from = self.pos - keep;
+                let gap = from - self.write;
                 let tail = buf.len() - self.pos;
-                if gap >= RECLAIM_MIN && gap >= tail {
-                    buf.copy_within(self.pos.., self.write);
-                    buf.truncate(self.write + tail);
+                if gap >= RECLAIM_MIN.min(self.max.max(1)) && gap >= tail {
+                    buf.copy_within(from.., self.write);
+                    buf.truncate(self.write + keep + tail);
                     self.base += gap as u64;
-                    self.pos = self.write;
+                    self.pos = self.write + keep;
                 }
             }
         }

@@ -29,11 +29,17 @@ impl EomEncoder {
 
     /// Appends `payload` and `]]>]]>` to `dst`.
     ///
-    /// Refuses a payload containing `]]>]]>` (it would end the message early
-    /// on the wire); `dst` is then left as it was.
+    /// Refuses a payload that would end early on the wire: one containing
+    /// `]]>]]>`, or ending with `]]>` (which the delimiter completes to
+    /// `]]>]]>` three bytes too soon). `dst` is then left as it was.
     pub fn encode(&self, payload: &[u8], dst: &mut BytesMut) -> Result<(), FramingError> {
         if let Some(at) = self.finder.find(payload) {
             return Err(FramingError::DelimiterInPayload { at });
+        }
+        if payload.ends_with(b"]]>") {
+            return Err(FramingError::DelimiterInPayload {
+                at: payload.len() - 3,
+            });
         }
         dst.reserve(payload.len() + EOM_DELIMITER.len());
         dst.put_slice(payload);
@@ -195,6 +201,15 @@ mod tests {
         let e = EomEncoder::new().encode(b"<a>]]>]]></a>", &mut dst);
         assert_eq!(e, Err(FramingError::DelimiterInPayload { at: 3 }));
         assert_eq!(&dst[..], b"x", "dst is untouched");
+    }
+
+    #[test]
+    fn eom_encoder_refuses_a_payload_the_delimiter_would_complete_early() {
+        let mut dst = BytesMut::new();
+        let e = EomEncoder::new().encode(b"<a/>]]>", &mut dst);
+        assert_eq!(e, Err(FramingError::DelimiterInPayload { at: 4 }));
+        EomEncoder::new().encode(b"<a/>]]>]]", &mut dst).unwrap();
+        assert_eq!(&dst[..], b"<a/>]]>]]]]>]]>");
     }
 
     #[test]

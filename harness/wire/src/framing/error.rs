@@ -39,14 +39,15 @@ pub enum FramingError {
         max_digits: usize,
     },
 
-    /// The payload given to the end-of-message encoder contains `]]>]]>`,
-    /// which would end the message early on the wire.
+    /// The payload given to the end-of-message encoder would put `]]>]]>` on
+    /// the wire before its end (it contains `]]>]]>`, or ends with `]]>`),
+    /// ending the message early.
     #[error(
-        "payload contains ]]>]]> at byte {at}; end-of-message framing cannot carry it: \
-         escape it in the XML (e.g. ]]&gt;]]&gt;) or use chunked framing"
+        "payload would put ]]>]]> on the wire at byte {at}, before the message ends; \
+         end-of-message framing cannot carry it: escape the '>' in the XML (]]&gt;) or use chunked framing"
     )]
     DelimiterInPayload {
-        /// Offset of the delimiter in the payload.
+        /// Offset in the payload where the early delimiter would start.
         at: usize,
     },
 
