@@ -1,1 +1,35 @@
-fn main() {}
+//! `confuzz`: protocol conformance and fuzz testing for network-device management protocols.
+
+mod decode;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Protocol conformance and fuzz testing harness for NETCONF, the Junos XML
+/// protocol, NSO JSON-RPC and Juniper JET.
+#[derive(Debug, Parser)]
+#[command(name = "confuzz", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode one side of a captured session and report every message and protocol violation.
+    Decode(decode::DecodeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Decode(args) => decode::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("confuzz: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -29,12 +29,17 @@
 //! - [`junos`]: the Junos XML protocol session and its requests and replies.
 //! - [`jsonrpc`]: JSON-RPC 2.0 with the NSO dialect (error `type` tokens, batch).
 //! - [`jet`]: Juniper JET events and MQTT topics.
+//! - [`session`]: NETCONF client and server session state machines.
+//! - [`capture`]: decoding one side of a captured session (`confuzz decode`).
 
+pub mod capture;
 pub mod framing;
+pub mod fuzzing;
 pub mod jet;
 pub mod jsonrpc;
 pub mod junos;
 pub mod netconf;
+pub mod session;
 pub mod violation;
 pub mod xml;
 
