@@ -5,8 +5,8 @@
 use confuzz_wire::Level;
 use confuzz_wire::jsonrpc::{
     self, ErrorObject, ErrorType, Id, Incoming, JsonRpcError, Outgoing, ParseOptions, Request,
-    RequestItem, Response, ResponseItem, correlate, parse_keypath, parse_request,
-    parse_request_with, parse_response, parse_response_with, quote_key,
+    RequestItem, Response, ResponseItem, correlate, parse_request, parse_request_with,
+    parse_response, parse_response_with,
 };
 use proptest::prelude::*;
 
@@ -370,114 +370,31 @@ fn manual_typos_are_syntax_errors_pointing_at_the_typo() {
 // ---- table-driven malformed requests and responses ----
 
 /// (name, request, rule ids expected, in order)
+#[rustfmt::skip]
 const MALFORMED_REQUESTS: &[(&str, &str, &[&str])] = &[
-    (
-        "no jsonrpc",
-        r#"{"id":1,"method":"a"}"#,
-        &["jsonrpc-missing"],
-    ),
-    (
-        "version 1.0",
-        r#"{"jsonrpc":"1.0","id":1,"method":"a"}"#,
-        &["jsonrpc-version"],
-    ),
-    (
-        "version as number",
-        r#"{"jsonrpc":2.0,"id":1,"method":"a"}"#,
-        &["jsonrpc-version"],
-    ),
-    (
-        "id object",
-        r#"{"jsonrpc":"2.0","id":{"a":1},"method":"a"}"#,
-        &["id-type"],
-    ),
-    (
-        "id array",
-        r#"{"jsonrpc":"2.0","id":[1],"method":"a"}"#,
-        &["id-type"],
-    ),
-    (
-        "id bool",
-        r#"{"jsonrpc":"2.0","id":true,"method":"a"}"#,
-        &["id-type"],
-    ),
-    (
-        "id fraction",
-        r#"{"jsonrpc":"2.0","id":1.5,"method":"a"}"#,
-        &["id-fractional"],
-    ),
-    (
-        "id null",
-        r#"{"jsonrpc":"2.0","id":null,"method":"a"}"#,
-        &["id-null"],
-    ),
-    (
-        "method number",
-        r#"{"jsonrpc":"2.0","id":1,"method":42}"#,
-        &["method-type"],
-    ),
+    ("no jsonrpc", r#"{"id":1,"method":"a"}"#, &["jsonrpc-missing"]),
+    ("version 1.0", r#"{"jsonrpc":"1.0","id":1,"method":"a"}"#, &["jsonrpc-version"]),
+    ("version as number", r#"{"jsonrpc":2.0,"id":1,"method":"a"}"#, &["jsonrpc-version"]),
+    ("id object", r#"{"jsonrpc":"2.0","id":{"a":1},"method":"a"}"#, &["id-type"]),
+    ("id array", r#"{"jsonrpc":"2.0","id":[1],"method":"a"}"#, &["id-type"]),
+    ("id bool", r#"{"jsonrpc":"2.0","id":true,"method":"a"}"#, &["id-type"]),
+    ("id fraction", r#"{"jsonrpc":"2.0","id":1.5,"method":"a"}"#, &["id-fractional"]),
+    ("id null", r#"{"jsonrpc":"2.0","id":null,"method":"a"}"#, &["id-null"]),
+    ("method number", r#"{"jsonrpc":"2.0","id":1,"method":42}"#, &["method-type"]),
     ("no method", r#"{"jsonrpc":"2.0","id":1}"#, &["method-type"]),
-    (
-        "rpc. method",
-        r#"{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}"#,
-        &["method-reserved"],
-    ),
-    (
-        "params string",
-        r#"{"jsonrpc":"2.0","id":1,"method":"a","params":"x"}"#,
-        &["params-type"],
-    ),
-    (
-        "params null",
-        r#"{"jsonrpc":"2.0","id":1,"method":"a","params":null}"#,
-        &["params-type"],
-    ),
-    (
-        "params array",
-        r#"{"jsonrpc":"2.0","id":1,"method":"a","params":[1]}"#,
-        &["nso-params-array"],
-    ),
-    (
-        "th float",
-        r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":1.0}}"#,
-        &["nso-integer-param"],
-    ),
-    (
-        "th -0",
-        r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":-0}}"#,
-        &["nso-integer-param"],
-    ),
-    (
-        "th string",
-        r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":"4711"}}"#,
-        &["nso-integer-param"],
-    ),
-    (
-        "th 1e999999",
-        r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":1e999999}}"#,
-        &["number-out-of-range", "nso-integer-param"],
-    ),
-    (
-        "duplicate method",
-        r#"{"jsonrpc":"2.0","id":1,"method":"login","method":"logout"}"#,
-        &["duplicate-key"],
-    ),
-    (
-        "unknown member",
-        r#"{"jsonrpc":"2.0","id":1,"method":"a","foo":1}"#,
-        &["unknown-member"],
-    ),
-    (
-        "result in request",
-        r#"{"jsonrpc":"2.0","id":1,"method":"a","result":1}"#,
-        &["unknown-member"],
-    ),
+    ("rpc. method", r#"{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}"#, &["method-reserved"]),
+    ("params string", r#"{"jsonrpc":"2.0","id":1,"method":"a","params":"x"}"#, &["params-type"]),
+    ("params null", r#"{"jsonrpc":"2.0","id":1,"method":"a","params":null}"#, &["params-type"]),
+    ("params array", r#"{"jsonrpc":"2.0","id":1,"method":"a","params":[1]}"#, &["nso-params-array"]),
+    ("th float", r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":1.0}}"#, &["nso-integer-param"]),
+    ("th -0", r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":-0}}"#, &["nso-integer-param"]),
+    ("th string", r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":"4711"}}"#, &["nso-integer-param"]),
+    ("th 1e999999", r#"{"jsonrpc":"2.0","id":1,"method":"get_value","params":{"th":1e999999}}"#, &["number-out-of-range", "nso-integer-param"]),
+    ("duplicate method", r#"{"jsonrpc":"2.0","id":1,"method":"login","method":"logout"}"#, &["duplicate-key"]),
+    ("unknown member", r#"{"jsonrpc":"2.0","id":1,"method":"a","foo":1}"#, &["unknown-member"]),
+    ("result in request", r#"{"jsonrpc":"2.0","id":1,"method":"a","result":1}"#, &["unknown-member"]),
     ("empty batch", "[]", &["batch-empty"]),
-    (
-        "batch of numbers",
-        "[1,2]",
-        &["not-an-object", "not-an-object"],
-    ),
+    ("batch of numbers", "[1,2]", &["not-an-object", "not-an-object"]),
     ("bare number", "42", &["not-an-object"]),
 ];
 
@@ -540,113 +457,30 @@ fn plain_mode_skips_nso_checks() {
     assert!(p.is_ok_and(|p| p.is_clean()));
 }
 
+#[rustfmt::skip]
 const MALFORMED_RESPONSES: &[(&str, &str, &[&str])] = &[
-    (
-        "both",
-        r#"{"jsonrpc":"2.0","id":1,"result":1,"error":{"code":-32000,"type":"rpc.method.failed","message":"x"}}"#,
-        &["result-and-error"],
-    ),
-    (
-        "neither",
-        r#"{"jsonrpc":"2.0","id":1}"#,
-        &["result-or-error-missing"],
-    ),
-    (
-        "no id",
-        r#"{"jsonrpc":"2.0","result":1}"#,
-        &["response-id-missing"],
-    ),
-    (
-        "id object",
-        r#"{"jsonrpc":"2.0","id":{},"result":1}"#,
-        &["id-type"],
-    ),
-    (
-        "null id with result",
-        r#"{"jsonrpc":"2.0","id":null,"result":1}"#,
-        &["id-null"],
-    ),
-    (
-        "fractional id",
-        r#"{"jsonrpc":"2.0","id":2.5,"result":1}"#,
-        &["id-fractional"],
-    ),
-    (
-        "error string",
-        r#"{"jsonrpc":"2.0","id":1,"error":"boom"}"#,
-        &["error-not-object"],
-    ),
-    (
-        "code string",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x","type":"rpc.method.failed","message":"m"}}"#,
-        &["error-code-integer"],
-    ),
-    (
-        "code fraction",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000.5,"type":"rpc.method.failed","message":"m"}}"#,
-        &["error-code-integer"],
-    ),
-    (
-        "no code",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"type":"rpc.method.failed","message":"m"}}"#,
-        &["error-code-integer"],
-    ),
-    (
-        "reserved code",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32100,"type":"rpc.method.failed","message":"m"}}"#,
-        &["error-code-reserved"],
-    ),
-    (
-        "no message",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":"rpc.method.failed"}}"#,
-        &["error-message"],
-    ),
-    (
-        "message number",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":"rpc.method.failed","message":1}}"#,
-        &["error-message"],
-    ),
-    (
-        "no type",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"m"}}"#,
-        &["nso-error-type-missing"],
-    ),
-    (
-        "type number",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":5,"message":"m"}}"#,
-        &["nso-error-type-missing"],
-    ),
-    (
-        "unknown type",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":"rpc.foo","message":"m"}}"#,
-        &["nso-error-type-unknown"],
-    ),
-    (
-        "params type without param",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"type":"rpc.method.invalid_params","message":"m"}}"#,
-        &["nso-error-param-missing"],
-    ),
-    (
-        "params type with data but no param",
-        r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"type":"rpc.method.missing_params","message":"m","data":{"reason":"r"}}}"#,
-        &["nso-error-param-missing"],
-    ),
+    ("both", r#"{"jsonrpc":"2.0","id":1,"result":1,"error":{"code":-32000,"type":"rpc.method.failed","message":"x"}}"#, &["result-and-error"]),
+    ("neither", r#"{"jsonrpc":"2.0","id":1}"#, &["result-or-error-missing"]),
+    ("no id", r#"{"jsonrpc":"2.0","result":1}"#, &["response-id-missing"]),
+    ("id object", r#"{"jsonrpc":"2.0","id":{},"result":1}"#, &["id-type"]),
+    ("null id with result", r#"{"jsonrpc":"2.0","id":null,"result":1}"#, &["id-null"]),
+    ("fractional id", r#"{"jsonrpc":"2.0","id":2.5,"result":1}"#, &["id-fractional"]),
+    ("error string", r#"{"jsonrpc":"2.0","id":1,"error":"boom"}"#, &["error-not-object"]),
+    ("code string", r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x","type":"rpc.method.failed","message":"m"}}"#, &["error-code-integer"]),
+    ("code fraction", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000.5,"type":"rpc.method.failed","message":"m"}}"#, &["error-code-integer"]),
+    ("no code", r#"{"jsonrpc":"2.0","id":1,"error":{"type":"rpc.method.failed","message":"m"}}"#, &["error-code-integer"]),
+    ("reserved code", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32100,"type":"rpc.method.failed","message":"m"}}"#, &["error-code-reserved"]),
+    ("no message", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":"rpc.method.failed"}}"#, &["error-message"]),
+    ("message number", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":"rpc.method.failed","message":1}}"#, &["error-message"]),
+    ("no type", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"m"}}"#, &["nso-error-type-missing"]),
+    ("type number", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":5,"message":"m"}}"#, &["nso-error-type-missing"]),
+    ("unknown type", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"type":"rpc.foo","message":"m"}}"#, &["nso-error-type-unknown"]),
+    ("params type without param", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"type":"rpc.method.invalid_params","message":"m"}}"#, &["nso-error-param-missing"]),
+    ("params type with data but no param", r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"type":"rpc.method.missing_params","message":"m","data":{"reason":"r"}}}"#, &["nso-error-param-missing"]),
     ("empty batch", "[]", &["batch-empty"]),
-    (
-        "version 1.0",
-        r#"{"jsonrpc":"1.0","id":1,"result":1}"#,
-        &["jsonrpc-version"],
-    ),
-    (
-        "method in response",
-        r#"{"jsonrpc":"2.0","id":1,"result":1,"method":"x"}"#,
-        &["unknown-member"],
-    ),
-    (
-        "duplicate result",
-        r#"{"jsonrpc":"2.0","id":1,"result":1,"result":2}"#,
-        &["duplicate-key"],
-    ),
+    ("version 1.0", r#"{"jsonrpc":"1.0","id":1,"result":1}"#, &["jsonrpc-version"]),
+    ("method in response", r#"{"jsonrpc":"2.0","id":1,"result":1,"method":"x"}"#, &["unknown-member"]),
+    ("duplicate result", r#"{"jsonrpc":"2.0","id":1,"result":1,"result":2}"#, &["duplicate-key"]),
 ];
 
 #[test]
@@ -931,101 +765,6 @@ fn correlation_reports_unknown_ids() {
     assert_eq!(ids, ["response-id-unknown", "response-missing"]);
 }
 
-// ---- keypaths ----
-
-#[test]
-fn keypaths_from_the_manual_parse_and_write_back() {
-    for text in [
-        "/d:config/device{eth0}/date",
-        "/d:config/description",
-        "/dhcp:dhcp/max-lease-time",
-        "/aaa:aaa/authentication/users/user{admin}",
-        "/ncs:devices/device{\"ex 0\"}/config",
-        "/",
-    ] {
-        let kp = parse_keypath(text);
-        assert_eq!(
-            kp.as_ref().map(ToString::to_string).ok().as_deref(),
-            Some(text),
-            "{text}: {kp:?}"
-        );
-    }
-    let kp = parse_keypath("/d:config/device{eth0}/date").unwrap_or_default();
-    assert_eq!(kp.nodes[1].keys, ["eth0"]);
-    assert_eq!(kp.nodes[0].prefix.as_deref(), Some("d"));
-    assert_eq!(kp.tagpath().to_string(), "/d:config/device/date");
-    let two = parse_keypath(
-        "/ncs:devices/device{\"ex 0\"}/config/ios:interface/GigabitEthernet{0/1 \"a b\" c\\}d}",
-    );
-    assert_eq!(
-        two.map(|k| k.nodes[4].keys.clone()).ok(),
-        Some(vec!["0/1".into(), "a b".into(), "c}d".into()])
-    );
-}
-
-#[test]
-fn keys_are_quoted_like_nso_clients_quote_them() {
-    for (key, quoted) in [
-        ("eth0", "eth0"),
-        ("ex 0", "\"ex 0\""),
-        ("a{b}", "a\\{b\\}"),
-        ("it's", "it\\'s"),
-        ("c:\\x", "c:\\\\x"),
-        ("say \"hi\"", "\"say \\\"hi\\\"\""),
-        ("\"q", "\\\"q"),
-        ("", "\"\""),
-    ] {
-        assert_eq!(quote_key(key), quoted, "{key}");
-        let path = format!("/m:l{{{quoted}}}");
-        assert_eq!(
-            parse_keypath(&path).map(|k| k.nodes[0].keys.clone()).ok(),
-            Some(vec![key.to_owned()]),
-            "{path}"
-        );
-    }
-}
-
-#[test]
-fn bad_keypaths_say_where_and_how_to_fix() {
-    use jsonrpc::KeypathError as E;
-    for (text, want) in [
-        ("d:config", E::NotAbsolute),
-        ("/config/device", E::MissingPrefix),
-        ("/d:config//x", E::EmptyNode { offset: 10 }),
-        ("/d:config/", E::EmptyNode { offset: 10 }),
-        (
-            "/d:con fig",
-            E::BadName {
-                offset: 6,
-                found: ' ',
-            },
-        ),
-        (
-            "/d:1x",
-            E::BadName {
-                offset: 3,
-                found: '1',
-            },
-        ),
-        ("/d:l{a", E::UnclosedKeys { offset: 4 }),
-        ("/d:l{}", E::EmptyKeys { offset: 4 }),
-        ("/d:l{\"a}", E::UnclosedQuote { offset: 5 }),
-        ("/d:l{a{b}", E::UnescapedBrace { offset: 6 }),
-        (
-            "/d:l{a}x",
-            E::AfterKeys {
-                offset: 7,
-                found: 'x',
-            },
-        ),
-        ("/d:l{a\\", E::DanglingEscape { offset: 6 }),
-    ] {
-        assert_eq!(parse_keypath(text), Err(want), "{text}");
-    }
-    let long = format!("/d:{}", "a".repeat(jsonrpc::keypath::MAX_KEYPATH_LEN));
-    assert!(matches!(parse_keypath(&long), Err(E::TooLong { .. })));
-}
-
 // ---- property tests ----
 
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
@@ -1114,17 +853,6 @@ proptest! {
         prop_assert_eq!(p.value, msg);
     }
 
-    #[test]
-    fn keypaths_round_trip(nodes in prop::collection::vec(("[a-z][a-z0-9-]{0,6}", "[a-z_][a-z0-9._-]{0,8}", prop::collection::vec("\\PC{0,8}", 0..3)), 1..5)) {
-        let kp = jsonrpc::Keypath {
-            nodes: nodes.into_iter().enumerate().map(|(i, (p, n, keys))| jsonrpc::KeypathNode {
-                prefix: (i == 0).then_some(p),
-                name: n,
-                keys,
-            }).collect(),
-        };
-        prop_assert_eq!(parse_keypath(&kp.to_string()), Ok(kp));
-    }
 
     #[test]
     fn parsers_never_panic_on_bytes(data in prop::collection::vec(any::<u8>(), 0..256)) {
