@@ -488,8 +488,11 @@ impl std::str::FromStr for Topic {
 /// Parses a JET topic or topic filter.
 ///
 /// The topic must pass MQTT's filter rules; then its levels are read against
-/// the family's shape. An interface argument takes every level it can; an
-/// IFA address takes two levels when they read as `address/length`.
+/// the family's shape. The interface of IFD, IFL and IFF topics takes every
+/// level left (IFF: all but the last, the family). In IFA topics the
+/// interface takes three levels when they read as `type-fpc/pic/port[.unit]`
+/// (or `+/+/+`) and enough levels follow for family and address, else one;
+/// the address takes one level, or two as `address/length`.
 pub fn parse_topic(topic: &str) -> Result<Topic, TopicError> {
     validate_topic_filter(topic)?;
     if let Some(rest) = topic.strip_prefix("/junos/events/syslog/") {
@@ -632,36 +635,56 @@ fn fixed<const N: usize>(
     Ok(out)
 }
 
+/// Reads `<ifl-name>/<family-type>/<address>`, where the interface takes
+/// three levels when they read as `type-fpc/pic/port[.unit]` (or `+/+/+`)
+/// and enough levels are left for the family and the address, else one
+/// level; the address takes one level, or two as `address/length`.
 fn parse_ifa(op: Sel<Op>, args: &[&str]) -> Result<Topic, TopicError> {
     let missing = |what| TopicError::Missing {
         family: "ifa",
         what,
     };
-    if args == ["#"] {
+    if args.first() == Some(&"#") {
         return Ok(all_rest_after("ifa", op));
     }
-    let n = args.len();
-    let looks_like_length =
-        |l: &str| (1..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_digit());
-    let addr_levels = match args {
-        [.., prev, last] if n >= 4 && looks_like_length(last) && prev.contains(['.', ':']) => 2,
-        _ => 1,
+    let type_fpc = |l: &str| {
+        l == "+"
+            || l.rsplit_once('-').is_some_and(|(t, fpc)| {
+                t.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && !fpc.is_empty()
+                    && fpc.bytes().all(|b| b.is_ascii_digit())
+            })
     };
-    if n < addr_levels + 2 {
-        return Err(missing(if n == 0 {
-            "interface name"
-        } else {
-            "family type or address"
-        }));
+    let pic = |l: &str| l == "+" || (!l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    let port = |l: &str| l == "+" || l.starts_with(|c: char| c.is_ascii_digit());
+    let triple = match args {
+        [t, p, q, rest @ ..] if type_fpc(t) && pic(p) && port(q) => {
+            rest.len() >= 2 || rest == ["#"]
+        }
+        _ => false,
+    };
+    let k = if triple { 3 } else { 1 };
+    let (ifl, rest) = args.split_at(k.min(args.len()));
+    if ifl.is_empty() {
+        return Err(missing("interface name"));
     }
-    let split = n - addr_levels;
-    let (front, address) = args.split_at(split);
-    let (ifl, family) = front.split_at(split - 1);
+    let (family, address) = match rest {
+        [] => return Err(missing("family type")),
+        ["#"] => (Sel::Rest, Sel::Rest),
+        [_] => return Err(missing("address")),
+        [family, address @ ..] if address.len() <= 2 => (Sel::level(family), Sel::levels(address)),
+        [_, address @ ..] => {
+            return Err(TopicError::Extra {
+                family: "ifa",
+                extra: address.get(2..).unwrap_or(&[]).join("/"),
+            });
+        }
+    };
     Ok(Topic::Ifa {
         op,
         ifl_name: Sel::levels(ifl),
-        family: Sel::levels(family),
-        address: Sel::levels(address),
+        family,
+        address,
     })
 }
 

@@ -362,3 +362,116 @@ impl std::str::FromStr for Keypath {
         parse_keypath(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn keypaths_from_the_manual_parse_and_write_back() {
+        for text in [
+            "/d:config/device{eth0}/date",
+            "/d:config/description",
+            "/dhcp:dhcp/max-lease-time",
+            "/aaa:aaa/authentication/users/user{admin}",
+            "/ncs:devices/device{\"ex 0\"}/config",
+            "/",
+        ] {
+            let kp = parse_keypath(text);
+            assert_eq!(
+                kp.as_ref().map(ToString::to_string).ok().as_deref(),
+                Some(text),
+                "{text}: {kp:?}"
+            );
+        }
+        let kp = parse_keypath("/d:config/device{eth0}/date").unwrap_or_default();
+        assert_eq!(kp.nodes[1].keys, ["eth0"]);
+        assert_eq!(kp.nodes[0].prefix.as_deref(), Some("d"));
+        assert_eq!(kp.tagpath().to_string(), "/d:config/device/date");
+        let two = parse_keypath(
+            "/ncs:devices/device{\"ex 0\"}/config/ios:interface/GigabitEthernet{0/1 \"a b\" c\\}d}",
+        );
+        assert_eq!(
+            two.map(|k| k.nodes[4].keys.clone()).ok(),
+            Some(vec!["0/1".into(), "a b".into(), "c}d".into()])
+        );
+    }
+
+    #[test]
+    fn keys_are_quoted_like_nso_clients_quote_them() {
+        for (key, quoted) in [
+            ("eth0", "eth0"),
+            ("ex 0", "\"ex 0\""),
+            ("a{b}", "a\\{b\\}"),
+            ("it's", "it\\'s"),
+            ("c:\\x", "c:\\\\x"),
+            ("say \"hi\"", "\"say \\\"hi\\\"\""),
+            ("\"q", "\\\"q"),
+            ("", "\"\""),
+        ] {
+            assert_eq!(quote_key(key), quoted, "{key}");
+            let path = format!("/m:l{{{quoted}}}");
+            assert_eq!(
+                parse_keypath(&path).map(|k| k.nodes[0].keys.clone()).ok(),
+                Some(vec![key.to_owned()]),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_keypaths_say_where_and_how_to_fix() {
+        use KeypathError as E;
+        for (text, want) in [
+            ("d:config", E::NotAbsolute),
+            ("/config/device", E::MissingPrefix),
+            ("/d:config//x", E::EmptyNode { offset: 10 }),
+            ("/d:config/", E::EmptyNode { offset: 10 }),
+            (
+                "/d:con fig",
+                E::BadName {
+                    offset: 6,
+                    found: ' ',
+                },
+            ),
+            (
+                "/d:1x",
+                E::BadName {
+                    offset: 3,
+                    found: '1',
+                },
+            ),
+            ("/d:l{a", E::UnclosedKeys { offset: 4 }),
+            ("/d:l{}", E::EmptyKeys { offset: 4 }),
+            ("/d:l{\"a}", E::UnclosedQuote { offset: 5 }),
+            ("/d:l{a{b}", E::UnescapedBrace { offset: 6 }),
+            (
+                "/d:l{a}x",
+                E::AfterKeys {
+                    offset: 7,
+                    found: 'x',
+                },
+            ),
+            ("/d:l{a\\", E::DanglingEscape { offset: 6 }),
+        ] {
+            assert_eq!(parse_keypath(text), Err(want), "{text}");
+        }
+        let long = format!("/d:{}", "a".repeat(MAX_KEYPATH_LEN));
+        assert!(matches!(parse_keypath(&long), Err(E::TooLong { .. })));
+    }
+
+    proptest! {
+        #[test]
+        fn keypaths_round_trip(nodes in prop::collection::vec(("[a-z][a-z0-9-]{0,6}", "[a-z_][a-z0-9._-]{0,8}", prop::collection::vec("\\PC{0,8}", 0..3)), 1..5)) {
+            let kp = Keypath {
+                nodes: nodes.into_iter().enumerate().map(|(i, (p, n, keys))| KeypathNode {
+                    prefix: (i == 0).then_some(p),
+                    name: n,
+                    keys,
+                }).collect(),
+            };
+            prop_assert_eq!(parse_keypath(&kp.to_string()), Ok(kp));
+        }
+    }
+}

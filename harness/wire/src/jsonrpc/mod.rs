@@ -190,10 +190,18 @@ impl JsonRpcError {
         };
         let offset = (line_start + column.saturating_sub(1)).min(text.len());
         let full = e.to_string();
-        let message = full
+        let mut message = full
             .rsplit_once(" at line ")
             .map_or(full.as_str(), |(m, _)| m)
             .to_owned();
+        let before = text
+            .get(..offset)
+            .map(|s| s.trim_end_matches([' ', '\t', '\n', '\r']));
+        let at = text.as_bytes().get(offset).copied();
+        if before.is_some_and(|s| s.ends_with(',')) && matches!(at, Some(b'}' | b']')) {
+            let close = char::from(at.unwrap_or(b'}'));
+            message = format!("trailing comma before '{close}' (remove the comma)");
+        }
         if e.is_eof() {
             JsonRpcError::Truncated { offset, message }
         } else {

@@ -149,9 +149,17 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub(crate) fn new(src: Source<'a>, limits: &XmlLimits) -> Result<Self, XmlError> {
+        Self::with_scope(src, &[], limits)
+    }
+
+    pub(crate) fn with_scope(
+        src: Source<'a>,
+        scope: &[crate::xml::NsBinding],
+        limits: &XmlLimits,
+    ) -> Result<Self, XmlError> {
         let r = match src {
-            Source::Slice(s) => XmlReader::new(s, limits)?,
-            Source::Shared(b) => XmlReader::new(b, limits)?,
+            Source::Slice(s) => XmlReader::with_scope(s, scope, limits)?,
+            Source::Shared(b) => XmlReader::with_scope(b, scope, limits)?,
         };
         Ok(Ctx {
             r,

@@ -202,7 +202,21 @@ impl Element {
     /// namespace is not already in scope, so trees built by hand come out
     /// right and parsed trees come out as they went in.
     pub fn write(&self, out: &mut Vec<u8>) {
-        let mut scope: Vec<(Option<Cow<'_, str>>, Cow<'_, str>)> = Vec::new();
+        self.write_in(out, &[]);
+    }
+
+    /// As [`Element::write`], for an element placed where `scope` is
+    /// already in force (no declaration is repeated for it).
+    pub fn write_in(&self, out: &mut Vec<u8>, scope: &[NsBinding]) {
+        let mut scope: Vec<(Option<Cow<'_, str>>, Cow<'_, str>)> = scope
+            .iter()
+            .map(|b| {
+                (
+                    b.prefix.as_deref().map(Cow::Borrowed),
+                    Cow::Borrowed(b.uri.as_str()),
+                )
+            })
+            .collect();
         let mut stack: Vec<(&Element, usize, usize, String)> = Vec::new();
         let mut next = Some(self);
         loop {
