@@ -364,12 +364,164 @@ pub fn summarize(message: &Message) -> String {
     }
 }
 
-fn decode_junos(input: &[u8], _options: &CaptureOptions) -> CaptureReport {
-    CaptureReport {
+/// A Junos XML protocol element that is not well-formed XML.
+pub const MALFORMED_JUNOS_ELEMENT: crate::Rule = crate::Rule {
+    id: "junos-malformed-element",
+    reference: "Junos XML protocol: session",
+    summary: "every request and reply is a well-formed XML element",
+};
+
+fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
+    use crate::junos::{JunosEvent, StreamDecoder};
+    let mut limits = options.xml_limits.clone();
+    limits.max_size = limits.max_size.min(options.max_message_size);
+    let mut decoder = StreamDecoder::new(limits);
+    let mut buf = bytes::BytesMut::from(input);
+    let mut report = CaptureReport {
         protocol: Protocol::Junos,
         bytes: input.len() as u64,
         messages: Vec::new(),
         violations: Vec::new(),
-        stopped: Some("PENDING".into()),
+        stopped: None,
+    };
+    let mut eof = false;
+    let mut offset = 0u64;
+    loop {
+        let before = buf.len() as u64;
+        let next = if eof {
+            decoder.decode_eof(&mut buf)
+        } else {
+            decoder.decode(&mut buf)
+        };
+        let consumed_to = offset + (before - buf.len() as u64);
+        let event = match next {
+            Ok(Some(e)) => e,
+            Ok(None) if !eof => {
+                eof = true;
+                continue;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                report.stopped = Some(e.to_string());
+                break;
+            }
+        };
+        let mut m = CapturedMessage {
+            index: report.messages.len() + 1,
+            span: Span::new(offset, consumed_to),
+            framing: None,
+            kind: String::new(),
+            message_id: None,
+            summary: String::new(),
+            payload_bytes: 0,
+            violations: Vec::new(),
+        };
+        match event {
+            JunosEvent::Declaration(d) => {
+                m.kind = "xml-declaration".into();
+                m.summary = format!(
+                    "<?xml version=\"{}\"{}?>",
+                    d.version,
+                    d.encoding
+                        .as_deref()
+                        .map(|e| format!(" encoding=\"{e}\""))
+                        .unwrap_or_default()
+                );
+            }
+            JunosEvent::SessionStart(start) => {
+                m.kind = "junoscript".into();
+                m.summary = format!(
+                    "<junoscript> version={} release={} hostname={}",
+                    start.message.version().unwrap_or("(none)"),
+                    start.message.release().unwrap_or("(none)"),
+                    start.message.hostname().unwrap_or("(none)")
+                );
+                m.violations = start.violations;
+            }
+            JunosEvent::Element {
+                offset: at,
+                raw,
+                parsed,
+            } => {
+                m.span = Span::new(at, at + raw.len() as u64);
+                m.payload_bytes = raw.len();
+                match parsed {
+                    Ok(p) => {
+                        let (kind, summary) = summarize_junos(&p.message);
+                        m.kind = kind.into();
+                        m.summary = summary;
+                        m.violations = p.violations;
+                    }
+                    Err(e) => {
+                        m.kind = "malformed".into();
+                        m.summary = format!("not a readable element: {e}");
+                        m.violations.push(
+                            Violation::new(
+                                MALFORMED_JUNOS_ELEMENT,
+                                crate::Scope::Message,
+                                e.to_string(),
+                            )
+                            .at(m.span),
+                        );
+                    }
+                }
+            }
+            JunosEvent::SessionEnd => {
+                m.kind = "junoscript-end".into();
+                m.summary = "</junoscript>: session closed".into();
+            }
+        }
+        offset = consumed_to;
+        report.messages.push(m);
+    }
+    report
+}
+
+/// Kind and one line for a Junos XML protocol element.
+fn summarize_junos(message: &crate::junos::JunosMessage) -> (&'static str, String) {
+    use crate::junos::JunosMessage;
+    match message {
+        JunosMessage::Rpc(r) => (
+            "rpc",
+            format!(
+                "rpc: <{}>",
+                r.operation
+                    .as_ref()
+                    .map(|o| o.name.local.as_str())
+                    .unwrap_or("(no request)")
+            ),
+        ),
+        JunosMessage::RpcReply(r) => {
+            let mut parts: Vec<String> = r
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
+                        "xnm:{} {}",
+                        if d.severity == crate::junos::XnmSeverity::Error {
+                            "error"
+                        } else {
+                            "warning"
+                        },
+                        d.message.as_deref().unwrap_or("").trim()
+                    )
+                })
+                .collect();
+            parts.extend(r.content.iter().map(|c| format!("<{}>", c.name.local)));
+            if r.end_session {
+                parts.push("<end-session/>".into());
+            }
+            if parts.is_empty() {
+                parts.push("empty".into());
+            }
+            ("rpc-reply", format!("rpc-reply: {}", parts.join(", ")))
+        }
+        JunosMessage::Diagnostic(d) => (
+            "xnm-diagnostic",
+            format!(
+                "diagnostic outside a reply: {}",
+                d.message.as_deref().unwrap_or("").trim()
+            ),
+        ),
     }
 }

@@ -27,7 +27,7 @@ pub fn netconf_xml(data: &[u8]) {
 
 /// Junos XML protocol stream decoder and messages.
 pub fn junos_xml(data: &[u8]) {
-    let _ = data; // PENDING junos
+    crate::junos::fuzz::target(data);
 }
 
 /// JSON-RPC 2.0 / NSO parser and keypaths.

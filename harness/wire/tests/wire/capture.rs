@@ -155,3 +155,45 @@ fn text_report_has_a_line_per_message_and_a_closing_summary() {
     );
     assert!(text.trim_end().ends_with(&summary), "{text}");
 }
+
+#[test]
+fn junoscript_stream_is_detected_and_split_into_session_parts() {
+    let input = "<?xml version=\"1.0\" encoding=\"us-ascii\"?>\n\
+<junoscript version=\"1.0\" hostname=\"router1\" release=\"21.4R1\">\n\
+<rpc><get-chassis-inventory/></rpc>\n\
+<rpc><request-end-session/></rpc>\n\
+</junoscript>\n";
+    let r = capture::decode(input.as_bytes(), &CaptureOptions::default());
+    assert_eq!(r.protocol, Protocol::Junos);
+    let kinds: Vec<&str> = r.messages.iter().map(|m| m.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "xml-declaration",
+            "junoscript",
+            "rpc",
+            "rpc",
+            "junoscript-end"
+        ]
+    );
+    assert_eq!(r.messages[2].summary, "rpc: <get-chassis-inventory>");
+    assert!(
+        !r.has_errors(),
+        "{:?}",
+        r.all_violations().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn junoscript_stream_cut_mid_element_stops_with_an_error() {
+    let input = "<?xml version=\"1.0\"?><junoscript version=\"1.0\"><rpc><get-chassis-inv";
+    let r = capture::decode(input.as_bytes(), &CaptureOptions::default());
+    assert!(
+        r.stopped
+            .as_deref()
+            .is_some_and(|s| s.contains("stream ends")),
+        "{:?}",
+        r.stopped
+    );
+    assert!(r.has_errors());
+}
