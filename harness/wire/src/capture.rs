@@ -373,7 +373,7 @@ pub const MALFORMED_JUNOS_ELEMENT: crate::Rule = crate::Rule {
 
 fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
     use crate::junos::{JunosEvent, StreamDecoder};
-    let mut limits = options.xml_limits.clone();
+    let mut limits = options.xml_limits;
     limits.max_size = limits.max_size.min(options.max_message_size);
     let mut decoder = StreamDecoder::new(limits);
     let mut buf = bytes::BytesMut::from(input);
