@@ -57,9 +57,9 @@ pub mod fuzz;
 pub mod rules;
 
 use crate::violation::{Level, Scope, Span, Violation};
-use bytes::Bytes;
-#[cfg(doc)]
-use bytes::BytesMut;
+
+/// The buffer types of this API, re-exported so callers use the same `bytes` version.
+pub use bytes::{Bytes, BytesMut};
 
 pub use chunked::ChunkedDecoder;
 pub use decoder::Decoder;
