@@ -506,7 +506,7 @@ impl ChunkedDecoder {
                 }
             }
             State::ResyncLf { from } => match b {
-                b'#' => self.end_resync(from, self.here() - 1)?,
+                b'#' => self.end_resync(from, self.here() - 1),
                 b'\n' => self.append_byte(buf, b'\n')?,
                 _ => {
                     self.append_byte(buf, b'\n')?;
@@ -673,7 +673,7 @@ impl ChunkedDecoder {
             let b = buf.get(self.pos).copied().unwrap_or(b'#');
             self.pos += 1;
             if b == b'#' {
-                self.end_resync(from, self.here())?;
+                self.end_resync(from, self.here());
             } else {
                 self.state = State::ResyncLf { from };
             }
@@ -682,7 +682,7 @@ impl ChunkedDecoder {
     }
 
     /// Resync found a `#` at `header`: report what was passed over, read a header.
-    fn end_resync(&mut self, from: u64, header: u64) -> Result<(), FramingError> {
+    fn end_resync(&mut self, from: u64, header: u64) {
         self.flush_lost(from, header);
         if !self.started {
             self.msg_start = header;
@@ -690,7 +690,6 @@ impl ChunkedDecoder {
         }
         self.header_start = header;
         self.state = State::Hash;
-        Ok(())
     }
 
     /// Reports the violation that started a resync over `from..to`.

@@ -57,6 +57,9 @@ impl EomEncoder {
 pub struct ChunkedEncoder {
     sizes: Vec<u32>,
     next: usize,
+    /// The smallest size and the longest header (`LF # digits LF`), for reserving.
+    smallest: usize,
+    longest_header: usize,
 }
 
 impl ChunkedEncoder {
@@ -73,7 +76,14 @@ impl ChunkedEncoder {
                 sizes: sizes.iter().take(8).map(|&s| u64::from(s)).collect(),
             });
         }
-        Ok(ChunkedEncoder { sizes, next: 0 })
+        let smallest = sizes.iter().copied().min().unwrap_or(1) as usize;
+        let largest = sizes.iter().copied().max().unwrap_or(1);
+        Ok(ChunkedEncoder {
+            sizes,
+            next: 0,
+            smallest,
+            longest_header: 3 + largest.checked_ilog10().unwrap_or(0) as usize + 1,
+        })
     }
 
     /// Appends `payload` to `dst` as one chunked message.
@@ -85,11 +95,10 @@ impl ChunkedEncoder {
             return Err(FramingError::EmptyChunkedMessage);
         }
         // One reservation: every chunk at its smallest size, every header at its longest.
-        let smallest = self.sizes.iter().copied().min().unwrap_or(1).max(1) as usize;
-        let largest = self.sizes.iter().copied().max().unwrap_or(1);
-        let header = 3 + largest.checked_ilog10().unwrap_or(0) as usize + 1;
-        let chunks = payload.len() / smallest + 1;
-        dst.reserve(payload.len() + chunks.saturating_mul(header) + END_OF_CHUNKS.len());
+        let chunks = payload.len() / self.smallest.max(1) + 1;
+        dst.reserve(
+            payload.len() + chunks.saturating_mul(self.longest_header) + END_OF_CHUNKS.len(),
+        );
         let mut rest = payload;
         while !rest.is_empty() {
             let size = self
@@ -152,6 +161,8 @@ impl Encoder {
             chunked: ChunkedEncoder {
                 sizes: vec![DEFAULT_CHUNK_SIZE],
                 next: 0,
+                smallest: DEFAULT_CHUNK_SIZE as usize,
+                longest_header: 7,
             },
         }
     }

@@ -57,11 +57,11 @@ pub mod fuzz;
 pub mod rules;
 
 use crate::violation::{Level, Scope, Span, Violation};
-use bytes::Bytes;
-#[cfg(doc)]
-use bytes::BytesMut;
 
-pub use chunked::ChunkedDecoder;
+/// The buffer types of this API, re-exported so callers use the same `bytes` version.
+pub use bytes::{Bytes, BytesMut};
+
+pub use chunked::{ChunkedDecoder, MAX_HEADER_DIGITS};
 pub use decoder::Decoder;
 pub use encoder::{ChunkedEncoder, DEFAULT_CHUNK_SIZE, Encoder, EomEncoder};
 pub use eom::EomDecoder;
