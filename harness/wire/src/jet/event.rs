@@ -204,7 +204,10 @@ pub fn parse_event_with(input: &[u8], opts: &EventOptions) -> Result<Parsed<JetE
         number_range: true,
     };
     let (text, entries) = crate::jsonrpc::prepare(input, opts.max_size, scan, 1, &mut out)?;
-    let top = entries.first().and_then(|e| text.get(e.start..e.end)).unwrap_or("null");
+    let top = entries
+        .first()
+        .and_then(|e| text.get(e.start..e.end))
+        .unwrap_or("null");
     if !top.starts_with('{') {
         return Err(JetError::NotAnObject {
             found: JsonKind::of(top).name(),
@@ -236,10 +239,7 @@ pub fn parse_event_with(input: &[u8], opts: &EventOptions) -> Result<Parsed<JetE
                     cx.push(
                         rules::FIELD_TYPE,
                         v,
-                        format!(
-                            "\"jet-event\" is {}, not an object",
-                            JsonKind::of(v).name()
-                        ),
+                        format!("\"jet-event\" is {}, not an object", JsonKind::of(v).name()),
                     );
                     Vec::new()
                 }

@@ -4,5 +4,7 @@
 pub(crate) fn offset_in(outer: &str, inner: &str) -> usize {
     let start = outer.as_ptr() as usize;
     let at = inner.as_ptr() as usize;
-    at.checked_sub(start).filter(|o| *o <= outer.len()).unwrap_or(0)
+    at.checked_sub(start)
+        .filter(|o| *o <= outer.len())
+        .unwrap_or(0)
 }

@@ -166,7 +166,10 @@ impl ErrorObject {
     /// `data.param`, when present and a string.
     pub fn param(&self) -> Option<String> {
         let members = super::scan::members(self.data.as_ref()?.get())?;
-        let (_, raw) = members.into_iter().rev().find(|(name, _)| name == "param")?;
+        let (_, raw) = members
+            .into_iter()
+            .rev()
+            .find(|(name, _)| name == "param")?;
         serde_json::from_str(raw).ok()
     }
 

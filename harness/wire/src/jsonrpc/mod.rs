@@ -15,7 +15,7 @@
 //!  value ──► to_json() ──► bytes                  (parse(write(x)) == x)
 //! ```
 //!
-//! Parsing is lenient: a broken rule becomes a [`Violation`](crate::Violation)
+//! Parsing is lenient: a broken rule becomes a [`Violation`](crate::violation::Violation)
 //! naming it (see [`rules`]) and whatever can be read is kept, so a recorder
 //! can log a misbehaving server and a simulated server can still answer.
 //! Bytes that cannot be read as JSON at all are a [`JsonRpcError`], which
@@ -23,8 +23,9 @@
 //! ([`JsonRpcError::to_error_object`]).
 //!
 //! `params`, `result` and `error.data` stay raw ([`RawJson`]) while parsing:
-//! a large `show_config` result is validated and copied, not built into a
-//! tree, and numbers are never rounded. Materialize with
+//! one pass validates the whole message and indexes the envelope, and a
+//! large `show_config` result is then copied, not built into a tree, so
+//! numbers are never rounded. Materialize with
 //! [`RawJson::to_value`] or [`RawJson::deserialize`].
 //!
 //! Writers emit compact JSON with `"jsonrpc":"2.0"` first; what a parse kept

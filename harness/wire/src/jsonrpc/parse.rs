@@ -1,9 +1,11 @@
 //! Parsing request and response messages, leniently: every broken rule is a
 //! [`Violation`] and whatever can still be read is kept.
 //!
-//! The pipeline: size limit, UTF-8, one bounded scan (depth, lone
-//! surrogates, repeated names, numbers out of range), then serde_json reads
-//! the envelope with `params`, `result` and `error.data` left as raw text.
+//! The pipeline: size limit, UTF-8, then one bounded pass that validates the
+//! JSON, checks depth, lone surrogates, repeated names and numbers out of
+//! range, and indexes the envelope's members. The envelope is read from that
+//! index; `params`, `result` and `error.data` are copied as raw text, never
+//! walked again.
 
 use super::envelope::offset_in;
 use super::error_object::ErrorObject;
@@ -138,7 +140,10 @@ enum Top<'a> {
 }
 
 fn top_level<'a>(text: &'a str, entries: &[Entry]) -> Top<'a> {
-    let whole = entries.first().and_then(|e| text.get(e.start..e.end)).unwrap_or("null");
+    let whole = entries
+        .first()
+        .and_then(|e| text.get(e.start..e.end))
+        .unwrap_or("null");
     match whole.as_bytes().first() {
         Some(b'{') => Top::Object(children(text, entries, 0)),
         Some(b'[') => Top::Batch(
@@ -235,7 +240,9 @@ impl<'a> Cx<'a> {
             duplicate_keys: opts.deep_scan,
             number_range: opts.deep_scan,
         };
-        let first = input.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        let first = input
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
         let index_depth = if first == Some(&b'[') { 2 } else { 1 };
         let (text, entries) = prepare(input, opts.max_size, scan_opts, index_depth, &mut out)?;
         Ok((
@@ -359,10 +366,7 @@ impl<'a> Cx<'a> {
                 }
             },
         };
-        let method = match env
-            .method
-            .map(|m| (m, serde_json::from_str::<String>(m)))
-        {
+        let method = match env.method.map(|m| (m, serde_json::from_str::<String>(m))) {
             Some((_, Ok(method))) => method,
             Some((raw, Err(_))) => {
                 let kind = JsonKind::of(raw).name();
@@ -594,10 +598,7 @@ impl<'a> Cx<'a> {
             Some((m, Err(_))) => self.push(
                 rules::ERROR_MESSAGE,
                 m,
-                format!(
-                    "error message is {}, not a string",
-                    JsonKind::of(m).name()
-                ),
+                format!("error message is {}, not a string", JsonKind::of(m).name()),
             ),
             None => self.push(
                 rules::ERROR_MESSAGE,

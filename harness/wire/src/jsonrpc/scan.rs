@@ -57,7 +57,10 @@ fn tag_of(name: &[u8]) -> u64 {
             w.copy_from_slice(first);
             u64::from_le_bytes(w)
         }
-        None => name.iter().rev().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)),
+        None => name
+            .iter()
+            .rev()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)),
     };
     word ^ ((n as u64) << 56)
 }
@@ -126,7 +129,10 @@ pub(crate) fn scan(
 /// The members of `text`, an already validated JSON value: names and raw
 /// values, in order, repeats included; `None` when it is not an object.
 pub(crate) fn members(text: &str) -> Option<Vec<(Cow<'_, str>, &str)>> {
-    if !text.trim_start_matches([' ', '\t', '\n', '\r']).starts_with('{') {
+    if !text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
         return None;
     }
     let opts = ScanOptions {
@@ -140,7 +146,11 @@ pub(crate) fn members(text: &str) -> Option<Vec<(Cow<'_, str>, &str)>> {
 
 /// The direct children of entry `parent`, as (name, raw value); names are
 /// empty for array elements.
-pub(crate) fn children<'a>(text: &'a str, entries: &[Entry], parent: usize) -> Vec<(Cow<'a, str>, &'a str)> {
+pub(crate) fn children<'a>(
+    text: &'a str,
+    entries: &[Entry],
+    parent: usize,
+) -> Vec<(Cow<'a, str>, &'a str)> {
     let Some(p) = entries.get(parent) else {
         return Vec::new();
     };
@@ -255,7 +265,11 @@ impl Scanner<'_, '_> {
                             continue 'value;
                         }
                         None => return Err(self.eof("the text ends inside an object")),
-                        Some(_) => return Err(self.syntax(i, "expected a member name in double quotes or '}'")),
+                        Some(_) => {
+                            return Err(
+                                self.syntax(i, "expected a member name in double quotes or '}'")
+                            );
+                        }
                     }
                 }
                 Some(b'[') => {
@@ -313,22 +327,38 @@ impl Scanner<'_, '_> {
                                 i = self.key(i)?;
                                 continue 'value;
                             }
-                            Some(b'}') => return Err(self.syntax(i, "trailing comma before '}' (remove the comma)")),
+                            Some(b'}') => {
+                                return Err(
+                                    self.syntax(i, "trailing comma before '}' (remove the comma)")
+                                );
+                            }
                             None => return Err(self.eof("the text ends inside an object")),
-                            Some(_) => return Err(self.syntax(i, "expected a member name in double quotes")),
+                            Some(_) => {
+                                return Err(
+                                    self.syntax(i, "expected a member name in double quotes")
+                                );
+                            }
                         }
                     }
                     (Kind::Array { index }, Some(b',')) => {
                         frame.kind = Kind::Array { index: index + 1 };
                         i = self.ws(i + 1);
                         if self.b.get(i) == Some(&b']') {
-                            return Err(self.syntax(i, "trailing comma before ']' (remove the comma)"));
+                            return Err(
+                                self.syntax(i, "trailing comma before ']' (remove the comma)")
+                            );
                         }
                         continue 'value;
                     }
-                    (Kind::Object { .. }, Some(b'}')) | (Kind::Array { .. }, Some(b']')) => i = self.close(i),
-                    (Kind::Object { .. }, None) => return Err(self.eof("the text ends inside an object")),
-                    (Kind::Array { .. }, None) => return Err(self.eof("the text ends inside an array")),
+                    (Kind::Object { .. }, Some(b'}')) | (Kind::Array { .. }, Some(b']')) => {
+                        i = self.close(i)
+                    }
+                    (Kind::Object { .. }, None) => {
+                        return Err(self.eof("the text ends inside an object"));
+                    }
+                    (Kind::Array { .. }, None) => {
+                        return Err(self.eof("the text ends inside an array"));
+                    }
                     (Kind::Object { .. }, Some(_)) => {
                         return Err(self.syntax(i, "expected ',' or '}' after a member value"));
                     }
@@ -461,7 +491,10 @@ impl Scanner<'_, '_> {
                 }
             }
             None => Err(self.eof("the text ends inside an escape")),
-            Some(_) => Err(self.syntax(j, "invalid escape: use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX")),
+            Some(_) => Err(self.syntax(
+                j,
+                "invalid escape: use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX",
+            )),
         }
     }
 
@@ -470,7 +503,9 @@ impl Scanner<'_, '_> {
         for k in i..i + 4 {
             match self.b.get(k).and_then(|d| char::from(*d).to_digit(16)) {
                 Some(d) => v = v * 16 + d,
-                None if k >= self.b.len() => return Err(self.eof("the text ends inside a \\u escape")),
+                None if k >= self.b.len() => {
+                    return Err(self.eof("the text ends inside a \\u escape"));
+                }
                 None => return Err(self.syntax(k, "\\u must be followed by four hex digits")),
             }
         }
@@ -500,7 +535,10 @@ impl Scanner<'_, '_> {
         if self.b.get(i) == Some(&b'.') {
             let after = self.digits(i + 1);
             if after == i + 1 {
-                return Err(self.syntax(i + 1, "invalid number: digits must follow the decimal point"));
+                return Err(self.syntax(
+                    i + 1,
+                    "invalid number: digits must follow the decimal point",
+                ));
             }
             i = after;
         }
@@ -529,7 +567,10 @@ impl Scanner<'_, '_> {
             _ if end > self.b.len() && self.b.get(i..).is_some_and(|s| word.starts_with(s)) => {
                 Err(self.eof("the text ends inside a literal"))
             }
-            _ => Err(self.syntax(i, "expected a JSON value (true, false and null are lowercase)")),
+            _ => Err(self.syntax(
+                i,
+                "expected a JSON value (true, false and null are lowercase)",
+            )),
         }
     }
 
@@ -590,8 +631,12 @@ impl Scanner<'_, '_> {
     /// Checks a new name against the first names of its object, by bloom
     /// bit first (no comparison for most names).
     fn check_small_object(&mut self, key: KeySpan) {
-        let Some(frame) = self.stack.last_mut() else { return };
-        let Kind::Object { keys_start } = frame.kind else { return };
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        let Kind::Object { keys_start } = frame.kind else {
+            return;
+        };
         let count = self.keys.len() - keys_start;
         if count >= SMALL_OBJECT {
             return;
@@ -619,8 +664,11 @@ impl Scanner<'_, '_> {
     /// by sorting (bounded cost however many names there are).
     fn check_large_object(&mut self, keys_start: usize) {
         let keys = self.keys.get(keys_start..).unwrap_or(&[]);
-        let mut sorted: Vec<(Cow<'_, str>, usize)> =
-            keys.iter().enumerate().map(|(n, k)| (k.name(self.text), n)).collect();
+        let mut sorted: Vec<(Cow<'_, str>, usize)> = keys
+            .iter()
+            .enumerate()
+            .map(|(n, k)| (k.name(self.text), n))
+            .collect();
         sorted.sort();
         let mut repeats: Vec<(KeySpan, KeySpan)> = Vec::new();
         for pair in sorted.windows(2) {
@@ -692,8 +740,15 @@ mod tests {
         names.push("\"k1\":3".into());
         names.push("\"k19\":3".into());
         let (_, v) = run(&format!("{{{}}}", names.join(",")));
-        let details: Vec<&str> = v.iter().map(|v| v.detail.split(" appears").next().unwrap_or("")).collect();
-        assert_eq!(details, ["name \"k1\"", "name \"k1\"", "name \"k19\""], "{v:?}");
+        let details: Vec<&str> = v
+            .iter()
+            .map(|v| v.detail.split(" appears").next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            details,
+            ["name \"k1\"", "name \"k1\"", "name \"k19\""],
+            "{v:?}"
+        );
     }
 
     #[test]
@@ -715,8 +770,14 @@ mod tests {
             run(r#"{"user":"\uD800"}"#).0,
             Err(JsonRpcError::LoneSurrogate { offset: 9, .. })
         ));
-        assert!(matches!(run(r#"["\uDFFF"]"#).0, Err(JsonRpcError::LoneSurrogate { .. })));
-        assert!(matches!(run(r#"["\uD800\u0041"]"#).0, Err(JsonRpcError::LoneSurrogate { .. })));
+        assert!(matches!(
+            run(r#"["\uDFFF"]"#).0,
+            Err(JsonRpcError::LoneSurrogate { .. })
+        ));
+        assert!(matches!(
+            run(r#"["\uD800\u0041"]"#).0,
+            Err(JsonRpcError::LoneSurrogate { .. })
+        ));
         assert!(run(r#"["\uD83D\uDE00", "\\uD800"]"#).0.is_ok());
     }
 
@@ -725,7 +786,10 @@ mod tests {
         let deep = "[".repeat(100_000);
         assert!(matches!(
             run(&deep).0,
-            Err(JsonRpcError::TooDeep { offset: 128, limit: 128 })
+            Err(JsonRpcError::TooDeep {
+                offset: 128,
+                limit: 128
+            })
         ));
         let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
         assert!(run(&ok).0.is_ok());
@@ -757,7 +821,10 @@ mod tests {
             "\"exactly eight bytes!!\"",
         ] {
             assert!(run(text).0.is_ok(), "{text}");
-            assert!(serde_json::from_str::<serde_json::Value>(text).is_ok(), "{text}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                "{text}"
+            );
         }
     }
 
@@ -785,10 +852,18 @@ mod tests {
                 Err(JsonRpcError::Syntax { offset: o, .. }) => assert_eq!(o, offset, "{text}"),
                 other => panic!("{text}: {other:?}"),
             }
-            assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "{text}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_err(),
+                "{text}"
+            );
         }
-        for text in ["", " ", "[", "{\"a\"", "{\"a\":", "\"abc", "[1,", "tr", "\"\\u12"] {
-            assert!(matches!(run(text).0, Err(JsonRpcError::Truncated { .. })), "{text}");
+        for text in [
+            "", " ", "[", "{\"a\"", "{\"a\":", "\"abc", "[1,", "tr", "\"\\u12",
+        ] {
+            assert!(
+                matches!(run(text).0, Err(JsonRpcError::Truncated { .. })),
+                "{text}"
+            );
         }
     }
 
@@ -798,8 +873,14 @@ mod tests {
         let entries = run(text).0.unwrap_or_default();
         let members = children(text, &entries, 0);
         let got: Vec<(&str, &str)> = members.iter().map(|(k, v)| (k.as_ref(), *v)).collect();
-        assert_eq!(got, [("id", "1"), ("result", r#"{"a":[1,2]}"#), ("x", "\"y\"")]);
-        assert_eq!(members_of(r#"{"a\u0062":true}"#), [("ab".to_owned(), "true".to_owned())]);
+        assert_eq!(
+            got,
+            [("id", "1"), ("result", r#"{"a":[1,2]}"#), ("x", "\"y\"")]
+        );
+        assert_eq!(
+            members_of(r#"{"a\u0062":true}"#),
+            [("ab".to_owned(), "true".to_owned())]
+        );
         assert!(super::members("[1]").is_none());
     }
 
