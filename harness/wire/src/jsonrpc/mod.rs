@@ -15,7 +15,7 @@
 //!  value ──► to_json() ──► bytes                  (parse(write(x)) == x)
 //! ```
 //!
-//! Parsing is lenient: a broken rule becomes a [`Violation`](crate::violation::Violation)
+//! Parsing is lenient: a broken rule becomes a [`Violation`]
 //! naming it (see [`rules`]) and whatever can be read is kept, so a recorder
 //! can log a misbehaving server and a simulated server can still answer.
 //! Bytes that cannot be read as JSON at all are a [`JsonRpcError`], which
