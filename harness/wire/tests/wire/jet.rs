@@ -460,6 +460,16 @@ fn parser_reads_each_family_and_stops_fields_after_hash() {
             prefix_length: Sel::Rest
         }
     );
+    // Found by the round-trip property: a one-level interface, then `#`.
+    assert_eq!(
+        topic("/junos/events/kernel/interfaces/ifa/add/a/#"),
+        Topic::Ifa {
+            op: ADD,
+            ifl_name: Sel::Is("a".into()),
+            family: Sel::Rest,
+            address: Sel::Rest,
+        }
+    );
     assert_eq!(
         topic("/junos/events/syslog/+"),
         Topic::Syslog { event_id: Sel::Any }
