@@ -16,7 +16,6 @@ use super::rules;
 use super::topic::{Sel, parse_topic};
 use crate::jsonrpc::{JsonKind, Parsed, RawJson, ScanOptions};
 use crate::violation::{Rule, Scope, Span, Violation};
-use serde_json::value::RawValue;
 
 /// The member that wraps every event.
 pub const WRAPPER: &str = "jet-event";
@@ -204,18 +203,21 @@ pub fn parse_event_with(input: &[u8], opts: &EventOptions) -> Result<Parsed<JetE
         duplicate_keys: true,
         number_range: true,
     };
-    let text = crate::jsonrpc::prepare(input, opts.max_size, scan, &mut out)?;
-    let top: &RawValue = serde_json::from_str(text)
-        .map_err(|e| crate::jsonrpc::JsonRpcError::from_serde(text, &e))?;
-    let Some(outer) = crate::jsonrpc::members(top.get()) else {
+    let (text, entries) = crate::jsonrpc::prepare(input, opts.max_size, scan, 1, &mut out)?;
+    let top = entries
+        .first()
+        .and_then(|e| text.get(e.start..e.end))
+        .unwrap_or("null");
+    if !top.starts_with('{') {
         return Err(JetError::NotAnObject {
-            found: JsonKind::of(top.get()).name(),
+            found: JsonKind::of(top).name(),
         });
-    };
+    }
+    let outer = crate::jsonrpc::children(text, &entries, 0);
     let mut cx = Cx { text, out };
     let mut inner = None;
     let mut others = Vec::new();
-    for (name, value) in outer.0 {
+    for (name, value) in outer {
         if name == WRAPPER {
             inner = Some(value);
         } else {
@@ -227,20 +229,17 @@ pub fn parse_event_with(input: &[u8], opts: &EventOptions) -> Result<Parsed<JetE
             for (name, value) in &others {
                 cx.warn(
                     rules::UNKNOWN_MEMBER,
-                    value.get(),
+                    value,
                     format!("member \"{name}\" beside \"jet-event\" is dropped"),
                 );
             }
-            match crate::jsonrpc::members(v.get()) {
-                Some(m) => m.0,
+            match crate::jsonrpc::members(v) {
+                Some(m) => m,
                 None => {
                     cx.push(
                         rules::FIELD_TYPE,
-                        v.get(),
-                        format!(
-                            "\"jet-event\" is {}, not an object",
-                            JsonKind::of(v.get()).name()
-                        ),
+                        v,
+                        format!("\"jet-event\" is {}, not an object", JsonKind::of(v).name()),
                     );
                     Vec::new()
                 }
@@ -249,13 +248,13 @@ pub fn parse_event_with(input: &[u8], opts: &EventOptions) -> Result<Parsed<JetE
         None => {
             cx.push(
                 rules::EVENT_WRAPPER,
-                top.get(),
+                top,
                 "event is not wrapped in {\"jet-event\": {...}}; the header is read from the top level".into(),
             );
             others
         }
     };
-    let event = cx.event(top.get(), body);
+    let event = cx.event(top, body);
     Ok(Parsed {
         value: event,
         violations: cx.out,
@@ -291,10 +290,10 @@ impl<'a> Cx<'a> {
     fn event(
         &mut self,
         whole: &'a str,
-        members: Vec<(std::borrow::Cow<'a, str>, &'a RawValue)>,
+        members: Vec<(std::borrow::Cow<'a, str>, &'a str)>,
     ) -> JetEvent {
         let mut e = JetEvent::default();
-        let mut raw_fields: [Option<&RawValue>; 6] = [None; 6];
+        let mut raw_fields: [Option<&str>; 6] = [None; 6];
         const NAMES: [&str; 6] = [
             "event-id",
             "hostname",
@@ -311,7 +310,7 @@ impl<'a> Cx<'a> {
                     None => {
                         self.warn(
                             rules::UNKNOWN_MEMBER,
-                            value.get(),
+                            value,
                             format!("member \"{name}\" is not an event header field"),
                         );
                         e.extra.push((name.into_owned(), RawJson::from_raw(value)));
@@ -327,15 +326,15 @@ impl<'a> Cx<'a> {
                     whole,
                     format!("event has no \"{}\"", NAMES[i]),
                 ),
-                Some(raw) => match serde_json::from_str::<String>(raw.get()) {
+                Some(raw) => match serde_json::from_str::<String>(raw) {
                     Ok(s) => *slot = Some(s),
                     Err(_) => self.push(
                         rules::FIELD_TYPE,
-                        raw.get(),
+                        raw,
                         format!(
                             "\"{}\" is {}, not a string",
                             NAMES[i],
-                            JsonKind::of(raw.get()).name()
+                            JsonKind::of(raw).name()
                         ),
                     ),
                 },
@@ -354,13 +353,13 @@ impl<'a> Cx<'a> {
                 "event has no \"attributes\"".into(),
             ),
             Some(raw) => {
-                if JsonKind::of(raw.get()) != JsonKind::Object {
+                if JsonKind::of(raw) != JsonKind::Object {
                     self.push(
                         rules::FIELD_TYPE,
-                        raw.get(),
+                        raw,
                         format!(
                             "\"attributes\" is {}, not an object",
-                            JsonKind::of(raw.get()).name()
+                            JsonKind::of(raw).name()
                         ),
                     );
                 }
@@ -371,7 +370,7 @@ impl<'a> Cx<'a> {
         e
     }
 
-    fn kernel_checks(&mut self, whole: &str, e: &JetEvent, attributes: Option<&'a RawValue>) {
+    fn kernel_checks(&mut self, whole: &str, e: &JetEvent, attributes: Option<&'a str>) {
         let Some((family, _)) = e.event_id.as_deref().and_then(parse_kernel_event_id) else {
             return;
         };
@@ -396,14 +395,14 @@ impl<'a> Cx<'a> {
             );
         }
         let Some(raw) = attributes else { return };
-        let Some(m) = crate::jsonrpc::members(raw.get()) else {
+        let Some(m) = crate::jsonrpc::members(raw) else {
             return;
         };
         for want in family.attribute_names() {
-            if !m.0.iter().any(|(k, _)| k == want) {
+            if !m.iter().any(|(k, _)| k == want) {
                 self.warn(
                     rules::ATTRIBUTE_MISSING,
-                    raw.get(),
+                    raw,
                     format!("{id} event has no \"{want}\" attribute"),
                 );
             }

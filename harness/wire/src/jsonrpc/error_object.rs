@@ -165,8 +165,12 @@ impl ErrorObject {
 
     /// `data.param`, when present and a string.
     pub fn param(&self) -> Option<String> {
-        let data = self.data.as_ref()?.to_value().ok()?;
-        data.get("param")?.as_str().map(str::to_owned)
+        let members = super::scan::members(self.data.as_ref()?.get())?;
+        let (_, raw) = members
+            .into_iter()
+            .rev()
+            .find(|(name, _)| name == "param")?;
+        serde_json::from_str(raw).ok()
     }
 
     /// Appends the error object as JSON.

@@ -15,7 +15,7 @@
 //!  value ──► to_json() ──► bytes                  (parse(write(x)) == x)
 //! ```
 //!
-//! Parsing is lenient: a broken rule becomes a [`Violation`](crate::Violation)
+//! Parsing is lenient: a broken rule becomes a [`Violation`]
 //! naming it (see [`rules`]) and whatever can be read is kept, so a recorder
 //! can log a misbehaving server and a simulated server can still answer.
 //! Bytes that cannot be read as JSON at all are a [`JsonRpcError`], which
@@ -23,8 +23,9 @@
 //! ([`JsonRpcError::to_error_object`]).
 //!
 //! `params`, `result` and `error.data` stay raw ([`RawJson`]) while parsing:
-//! a large `show_config` result is validated and copied, not built into a
-//! tree, and numbers are never rounded. Materialize with
+//! one pass validates the whole message and indexes the envelope, and a
+//! large `show_config` result is then copied, not built into a tree, so
+//! numbers are never rounded. Materialize with
 //! [`RawJson::to_value`] or [`RawJson::deserialize`].
 //!
 //! Writers emit compact JSON with `"jsonrpc":"2.0"` first; what a parse kept
@@ -61,10 +62,10 @@ pub use raw::{JsonKind, RawJson};
 pub use request::{Incoming, InvalidItem, Request, RequestItem};
 pub use response::{Outcome, Outgoing, Response, ResponseItem};
 
-pub(crate) use envelope::{members, offset_in};
+pub(crate) use envelope::offset_in;
 pub(crate) use parse::prepare;
 pub(crate) use raw::{write_key, write_str};
-pub(crate) use scan::ScanOptions;
+pub(crate) use scan::{ScanOptions, children, members};
 
 use crate::violation::{Level, Violation};
 
@@ -176,41 +177,6 @@ impl JsonRpcError {
             JsonRpcError::TooLarge { .. } => ErrorObject::nso(ErrorType::RequestTooBig),
             JsonRpcError::Truncated { .. } => ErrorObject::nso(ErrorType::RequestEofParseError),
             _ => ErrorObject::parse_error(),
-        }
-    }
-
-    pub(crate) fn from_serde(text: &str, e: &serde_json::Error) -> Self {
-        let (line, column) = (e.line(), e.column());
-        let line_start = if line <= 1 {
-            0
-        } else {
-            memchr::memchr_iter(b'\n', text.as_bytes())
-                .nth(line - 2)
-                .map_or(text.len(), |nl| nl + 1)
-        };
-        let offset = (line_start + column.saturating_sub(1)).min(text.len());
-        let full = e.to_string();
-        let mut message = full
-            .rsplit_once(" at line ")
-            .map_or(full.as_str(), |(m, _)| m)
-            .to_owned();
-        let before = text
-            .get(..offset)
-            .map(|s| s.trim_end_matches([' ', '\t', '\n', '\r']));
-        let at = text.as_bytes().get(offset).copied();
-        if before.is_some_and(|s| s.ends_with(',')) && matches!(at, Some(b'}' | b']')) {
-            let close = char::from(at.unwrap_or(b'}'));
-            message = format!("trailing comma before '{close}' (remove the comma)");
-        }
-        if e.is_eof() {
-            JsonRpcError::Truncated { offset, message }
-        } else {
-            JsonRpcError::Syntax {
-                offset,
-                line,
-                column,
-                message,
-            }
         }
     }
 }

@@ -1,21 +1,25 @@
 //! Parsing request and response messages, leniently: every broken rule is a
 //! [`Violation`] and whatever can still be read is kept.
 //!
-//! The pipeline: size limit, UTF-8, one bounded scan (depth, lone
-//! surrogates, repeated names, numbers out of range), then serde_json reads
-//! the envelope with `params`, `result` and `error.data` left as raw text.
+//! The pipeline: size limit, UTF-8, then one bounded pass that validates the
+//! JSON, checks depth, lone surrogates, repeated names and numbers out of
+//! range, and indexes the envelope's members. The envelope is read from that
+//! index; `params`, `result` and `error.data` are copied as raw text, never
+//! walked again.
 
-use super::envelope::{Members, members, offset_in};
+use super::envelope::offset_in;
 use super::error_object::ErrorObject;
 use super::id::{Id, IdNumber};
 use super::nso::{ErrorType, INTEGER_PARAMS};
 use super::raw::{JsonKind, RawJson};
 use super::request::{Incoming, InvalidItem, Request, RequestItem};
 use super::response::{Outgoing, Response, ResponseItem};
-use super::scan::{ScanOptions, scan};
+use super::scan::{Entry, ScanOptions, children, members, scan};
 use super::{JsonRpcError, Parsed, rules};
 use crate::violation::{Rule, Scope, Span, Violation};
-use serde_json::value::RawValue;
+
+type Members<'a> = Vec<(Cow<'a, str>, &'a str)>;
+use std::borrow::Cow;
 
 /// Limits and checks for one parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +73,8 @@ pub fn parse_request_with(
     input: &[u8],
     opts: &ParseOptions,
 ) -> Result<Parsed<Incoming>, JsonRpcError> {
-    let mut cx = Cx::new(input, opts)?;
-    let value = match top_level(cx.text)? {
+    let (mut cx, entries) = Cx::new(input, opts)?;
+    let value = match top_level(cx.text, &entries) {
         Top::Object(m) => Incoming::Single(cx.request(cx.text.trim_matches(WS), m)),
         Top::Other(raw) => Incoming::Single(RequestItem::Invalid(cx.not_object(raw, "request"))),
         Top::Batch(items) => {
@@ -80,8 +84,8 @@ pub fn parse_request_with(
             Incoming::Batch(
                 items
                     .into_iter()
-                    .map(|raw| match members(raw.get()) {
-                        Some(m) => cx.request(raw.get(), m),
+                    .map(|(raw, m)| match m {
+                        Some(m) => cx.request(raw, m),
                         None => RequestItem::Invalid(cx.not_object(raw, "request")),
                     })
                     .collect(),
@@ -99,8 +103,8 @@ pub fn parse_response_with(
     input: &[u8],
     opts: &ParseOptions,
 ) -> Result<Parsed<Outgoing>, JsonRpcError> {
-    let mut cx = Cx::new(input, opts)?;
-    let value = match top_level(cx.text)? {
+    let (mut cx, entries) = Cx::new(input, opts)?;
+    let value = match top_level(cx.text, &entries) {
         Top::Object(m) => Outgoing::Single(ResponseItem::Response(
             cx.response(cx.text.trim_matches(WS), m),
         )),
@@ -112,8 +116,8 @@ pub fn parse_response_with(
             Outgoing::Batch(
                 items
                     .into_iter()
-                    .map(|raw| match members(raw.get()) {
-                        Some(m) => ResponseItem::Response(cx.response(raw.get(), m)),
+                    .map(|(raw, m)| match m {
+                        Some(m) => ResponseItem::Response(cx.response(raw, m)),
                         None => ResponseItem::Invalid(cx.not_object(raw, "response")),
                     })
                     .collect(),
@@ -130,26 +134,43 @@ const WS: [char; 4] = [' ', '\t', '\n', '\r'];
 
 enum Top<'a> {
     Object(Members<'a>),
-    Batch(Vec<&'a RawValue>),
-    Other(&'a RawValue),
+    /// Elements, with their members when they are objects.
+    Batch(Vec<(&'a str, Option<Members<'a>>)>),
+    Other(&'a str),
 }
 
-fn top_level(text: &str) -> Result<Top<'_>, JsonRpcError> {
-    let r = match text.trim_start_matches(WS).as_bytes().first() {
-        Some(b'{') => serde_json::from_str(text).map(Top::Object),
-        Some(b'[') => serde_json::from_str(text).map(Top::Batch),
-        _ => serde_json::from_str(text).map(Top::Other),
-    };
-    r.map_err(|e| JsonRpcError::from_serde(text, &e))
+fn top_level<'a>(text: &'a str, entries: &[Entry]) -> Top<'a> {
+    let whole = entries
+        .first()
+        .and_then(|e| text.get(e.start..e.end))
+        .unwrap_or("null");
+    match whole.as_bytes().first() {
+        Some(b'{') => Top::Object(children(text, entries, 0)),
+        Some(b'[') => Top::Batch(
+            entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.depth == 1)
+                .map(|(n, e)| {
+                    let raw = text.get(e.start..e.end).unwrap_or("null");
+                    let m = raw.starts_with('{').then(|| children(text, entries, n));
+                    (raw, m)
+                })
+                .collect(),
+        ),
+        _ => Top::Other(whole),
+    }
 }
 
-/// Checks the size, the encoding and the scan; returns the text.
+/// Checks the size and the encoding, then scans; returns the text and the
+/// index of its values down to `index_depth`.
 pub(crate) fn prepare<'a>(
     input: &'a [u8],
     max_size: usize,
     scan_opts: ScanOptions,
+    index_depth: usize,
     out: &mut Vec<Violation>,
-) -> Result<&'a str, JsonRpcError> {
+) -> Result<(&'a str, Vec<Entry>), JsonRpcError> {
     if input.len() > max_size {
         return Err(JsonRpcError::TooLarge {
             size: input.len(),
@@ -159,27 +180,27 @@ pub(crate) fn prepare<'a>(
     let text = std::str::from_utf8(input).map_err(|e| JsonRpcError::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
-    scan(text, 0, scan_opts, out)?;
-    Ok(text)
+    let entries = scan(text, 0, scan_opts, index_depth, out)?;
+    Ok((text, entries))
 }
 
 /// The envelope's members, last one winning, with the rest kept in order.
 #[derive(Default)]
 struct Env<'a> {
-    jsonrpc: Option<&'a RawValue>,
-    id: Option<&'a RawValue>,
-    method: Option<&'a RawValue>,
-    params: Option<&'a RawValue>,
-    result: Option<&'a RawValue>,
-    error: Option<&'a RawValue>,
-    extra: Vec<(String, &'a RawValue)>,
+    jsonrpc: Option<&'a str>,
+    id: Option<&'a str>,
+    method: Option<&'a str>,
+    params: Option<&'a str>,
+    result: Option<&'a str>,
+    error: Option<&'a str>,
+    extra: Vec<(String, &'a str)>,
     repeated: Vec<String>,
 }
 
 impl<'a> Env<'a> {
     fn new(m: Members<'a>, request: bool) -> Self {
         let mut env = Env::default();
-        for (name, value) in m.0 {
+        for (name, value) in m {
             let slot = match (&*name, request) {
                 ("jsonrpc", _) => &mut env.jsonrpc,
                 ("id", _) => &mut env.id,
@@ -212,19 +233,26 @@ struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    fn new(input: &'a [u8], opts: &ParseOptions) -> Result<Self, JsonRpcError> {
+    fn new(input: &'a [u8], opts: &ParseOptions) -> Result<(Self, Vec<Entry>), JsonRpcError> {
         let mut out = Vec::new();
         let scan_opts = ScanOptions {
             max_depth: opts.max_depth,
             duplicate_keys: opts.deep_scan,
             number_range: opts.deep_scan,
         };
-        let text = prepare(input, opts.max_size, scan_opts, &mut out)?;
-        Ok(Cx {
-            text,
-            opts: *opts,
-            out,
-        })
+        let first = input
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        let index_depth = if first == Some(&b'[') { 2 } else { 1 };
+        let (text, entries) = prepare(input, opts.max_size, scan_opts, index_depth, &mut out)?;
+        Ok((
+            Cx {
+                text,
+                opts: *opts,
+                out,
+            },
+            entries,
+        ))
     }
 
     fn span(&self, s: &str) -> Span {
@@ -256,11 +284,11 @@ impl<'a> Cx<'a> {
         );
     }
 
-    fn not_object(&mut self, raw: &RawValue, what: &str) -> InvalidItem {
-        let kind = JsonKind::of(raw.get());
+    fn not_object(&mut self, raw: &str, what: &str) -> InvalidItem {
+        let kind = JsonKind::of(raw);
         self.push(
             rules::NOT_AN_OBJECT,
-            raw.get(),
+            raw,
             format!(
                 "a {what} is {}, not an object: it gets an Invalid Request error with id null",
                 kind.name()
@@ -280,13 +308,13 @@ impl<'a> Cx<'a> {
                 format!("{what} has no \"jsonrpc\" member: add \"jsonrpc\": \"2.0\""),
             ),
             Some(v)
-                if v.get() != "\"2.0\""
-                    && serde_json::from_str::<String>(v.get()).ok().as_deref() != Some("2.0") =>
+                if v != "\"2.0\""
+                    && serde_json::from_str::<String>(v).ok().as_deref() != Some("2.0") =>
             {
                 self.push(
                     rules::JSONRPC_VERSION,
-                    v.get(),
-                    format!("\"jsonrpc\" is {}, not the string \"2.0\"", shown(v.get())),
+                    v,
+                    format!("\"jsonrpc\" is {}, not the string \"2.0\"", shown(v)),
                 );
             }
             Some(_) => {}
@@ -307,7 +335,7 @@ impl<'a> Cx<'a> {
         for (name, value) in &env.extra {
             self.warn(
                 rules::UNKNOWN_MEMBER,
-                value.get(),
+                value,
                 format!(
                     "member \"{name}\" is not defined for a {what}; it is kept but peers ignore it"
                 ),
@@ -320,15 +348,15 @@ impl<'a> Cx<'a> {
         self.common(obj, &env, "request");
         let id = match env.id {
             None => None,
-            Some(raw) => match read_id(raw.get()) {
+            Some(raw) => match read_id(raw) {
                 Ok(id) => {
-                    self.check_request_id(raw.get(), &id);
+                    self.check_request_id(raw, &id);
                     Some(id)
                 }
                 Err(kind) => {
                     self.push(
                         rules::ID_TYPE,
-                        raw.get(),
+                        raw,
                         format!(
                             "id is {}: an id is a string, a number or null (Invalid Request)",
                             kind.name()
@@ -338,16 +366,13 @@ impl<'a> Cx<'a> {
                 }
             },
         };
-        let method = match env
-            .method
-            .map(|m| (m, serde_json::from_str::<String>(m.get())))
-        {
+        let method = match env.method.map(|m| (m, serde_json::from_str::<String>(m))) {
             Some((_, Ok(method))) => method,
             Some((raw, Err(_))) => {
-                let kind = JsonKind::of(raw.get()).name();
+                let kind = JsonKind::of(raw).name();
                 self.push(
                     rules::METHOD_TYPE,
-                    raw.get(),
+                    raw,
                     format!("method is {kind}, not a string (Invalid Request)"),
                 );
                 return invalid(id, obj);
@@ -362,7 +387,7 @@ impl<'a> Cx<'a> {
             }
         };
         if method.starts_with("rpc.") {
-            let at = env.method.map_or(obj, RawValue::get);
+            let at = env.method.map_or(obj, std::convert::identity);
             self.push(
                 rules::METHOD_RESERVED,
                 at,
@@ -370,7 +395,7 @@ impl<'a> Cx<'a> {
             );
         }
         if let Some(params) = env.params {
-            self.check_params(&method, params.get());
+            self.check_params(&method, params);
         }
         RequestItem::Request(Request {
             method,
@@ -425,11 +450,11 @@ impl<'a> Cx<'a> {
 
     fn check_integer_params(&mut self, method: &str, params: &'a str) {
         let Some(m) = members(params) else { return };
-        for (name, value) in m.0 {
+        for (name, value) in m {
             if !INTEGER_PARAMS.contains(&&*name) {
                 continue;
             }
-            let v = value.get();
+            let v = value;
             let ok = JsonKind::of(v) == JsonKind::Number
                 && v != "-0"
                 && IdNumber::new(v).and_then(|n| n.as_i64()).is_some();
@@ -458,18 +483,18 @@ impl<'a> Cx<'a> {
                 );
                 None
             }
-            Some(raw) => match read_id(raw.get()) {
+            Some(raw) => match read_id(raw) {
                 Ok(id) => {
                     match &id {
                         Id::Null if env.error.is_none() => self.warn(
                             rules::ID_NULL,
-                            raw.get(),
+                            raw,
                             "successful response with a null id: null is reserved for errors about unreadable requests".into(),
                         ),
                         Id::Number(n) if !n.is_integer() => self.warn(
                             rules::ID_FRACTIONAL,
-                            raw.get(),
-                            format!("numeric id {} has a fractional part or exponent", shown(raw.get())),
+                            raw,
+                            format!("numeric id {} has a fractional part or exponent", shown(raw)),
                         ),
                         _ => {}
                     }
@@ -478,7 +503,7 @@ impl<'a> Cx<'a> {
                 Err(kind) => {
                     self.push(
                         rules::ID_TYPE,
-                        raw.get(),
+                        raw,
                         format!(
                             "id is {}: an id is a string, a number or null; it is dropped",
                             kind.name()
@@ -491,7 +516,7 @@ impl<'a> Cx<'a> {
         match (env.result, env.error) {
             (Some(_), Some(e)) => self.push(
                 rules::RESULT_AND_ERROR,
-                e.get(),
+                e,
                 "response has both \"result\" and \"error\": send exactly one".into(),
             ),
             (None, None) => self.push(
@@ -501,7 +526,7 @@ impl<'a> Cx<'a> {
             ),
             _ => {}
         }
-        let error = env.error.map(|e| self.error_object(e.get()));
+        let error = env.error.map(|e| self.error_object(e));
         Response {
             id,
             result: env.result.map(RawJson::from_raw),
@@ -526,8 +551,8 @@ impl<'a> Cx<'a> {
         let mut message = None;
         let mut kind = None;
         let mut data = None;
-        let mut rest: Vec<(String, &RawValue)> = Vec::new();
-        for (name, value) in m.0 {
+        let mut rest: Vec<(String, &str)> = Vec::new();
+        for (name, value) in m {
             match &*name {
                 "code" => code = Some(value),
                 "message" => message = Some(value),
@@ -545,20 +570,20 @@ impl<'a> Cx<'a> {
             ..ErrorObject::default()
         };
         match code {
-            Some(c) => match IdNumber::new(c.get())
+            Some(c) => match IdNumber::new(c)
                 .filter(IdNumber::is_integer)
                 .and_then(|n| n.as_i64())
             {
                 Some(n) => {
                     e.code = Some(n);
-                    self.check_code(c.get(), n);
+                    self.check_code(c, n);
                 }
                 None => self.push(
                     rules::ERROR_CODE_INTEGER,
-                    c.get(),
+                    c,
                     format!(
                         "error code is {}: it must be an integer such as -32000",
-                        shown(c.get())
+                        shown(c)
                     ),
                 ),
             },
@@ -568,15 +593,12 @@ impl<'a> Cx<'a> {
                 "error object has no \"code\"".into(),
             ),
         }
-        match message.map(|m| (m, serde_json::from_str::<String>(m.get()))) {
+        match message.map(|m| (m, serde_json::from_str::<String>(m))) {
             Some((_, Ok(s))) => e.message = Some(s),
             Some((m, Err(_))) => self.push(
                 rules::ERROR_MESSAGE,
-                m.get(),
-                format!(
-                    "error message is {}, not a string",
-                    JsonKind::of(m.get()).name()
-                ),
+                m,
+                format!("error message is {}, not a string", JsonKind::of(m).name()),
             ),
             None => self.push(
                 rules::ERROR_MESSAGE,
@@ -584,12 +606,12 @@ impl<'a> Cx<'a> {
                 "error object has no \"message\"".into(),
             ),
         }
-        match kind.map(|k| (k, serde_json::from_str::<String>(k.get()))) {
+        match kind.map(|k| (k, serde_json::from_str::<String>(k))) {
             Some((_, Ok(token))) => e.kind = Some(ErrorType::from_token(&token)),
             Some((k, Err(_))) if self.opts.nso => self.push(
                 rules::NSO_ERROR_TYPE_MISSING,
-                k.get(),
-                format!("error type is {}, not a token string such as \"rpc.method.failed\"", JsonKind::of(k.get()).name()),
+                k,
+                format!("error type is {}, not a token string such as \"rpc.method.failed\"", JsonKind::of(k).name()),
             ),
             None if self.opts.nso => self.push(
                 rules::NSO_ERROR_TYPE_MISSING,
@@ -601,7 +623,7 @@ impl<'a> Cx<'a> {
         if self.opts.nso
             && let Some(k) = &e.kind
         {
-            let at = kind.map_or(raw, RawValue::get);
+            let at = kind.map_or(raw, std::convert::identity);
             if !k.is_known() {
                 self.warn(
                     rules::NSO_ERROR_TYPE_UNKNOWN,
@@ -612,7 +634,7 @@ impl<'a> Cx<'a> {
             if k.carries_param() && e.param().is_none() {
                 self.push(
                     rules::NSO_ERROR_PARAM_MISSING,
-                    data.map_or(at, RawValue::get),
+                    data.map_or(at, std::convert::identity),
                     format!("\"{k}\" error without data.param: clients read data.param and fail without it; name the offending param"),
                 );
             }
@@ -640,7 +662,7 @@ fn invalid(id: Option<Id>, obj: &str) -> RequestItem {
     RequestItem::Invalid(InvalidItem { id, raw })
 }
 
-fn extra(members: Vec<(String, &RawValue)>) -> Vec<(String, RawJson)> {
+fn extra(members: Vec<(String, &str)>) -> Vec<(String, RawJson)> {
     members
         .into_iter()
         .map(|(k, v)| (k, RawJson::from_raw(v)))

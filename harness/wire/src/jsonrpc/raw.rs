@@ -5,6 +5,8 @@
 //! Keeping the text also keeps numbers exact (no float rounding), so a value
 //! written back is byte-for-byte what was read.
 
+use super::JsonRpcError;
+use super::scan::{ScanOptions, scan};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use std::fmt;
@@ -15,61 +17,62 @@ use std::fmt;
 /// `{ "a": 1 }` differ. Materialize with [`RawJson::to_value`] or
 /// [`RawJson::deserialize`] when the content is needed.
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson(Box<str>);
 
 impl RawJson {
-    /// Validates `text` as one JSON value and keeps it as is.
-    pub fn from_string(text: String) -> Result<Self, serde_json::Error> {
-        RawValue::from_string(text).map(RawJson)
+    /// Validates `text` as one JSON value (nesting up to 128 levels, no lone
+    /// surrogates) and keeps it as is.
+    pub fn from_string(text: String) -> Result<Self, JsonRpcError> {
+        let opts = ScanOptions {
+            max_depth: 128,
+            duplicate_keys: false,
+            number_range: false,
+        };
+        scan(&text, 0, opts, 0, &mut Vec::new())?;
+        Ok(RawJson(text.into_boxed_str()))
     }
 
     /// The JSON text of `value` (compact).
     pub fn from_value(value: &serde_json::Value) -> Self {
         let mut text = String::new();
         write_value(&mut text, value);
-        // The writer above only emits valid JSON; the fallback keeps this total.
-        match RawValue::from_string(text) {
-            Ok(raw) => RawJson(raw),
-            Err(_) => RawJson::null(),
-        }
+        RawJson(text.into_boxed_str())
     }
 
     /// The JSON `null`.
     pub fn null() -> Self {
-        RawJson(RawValue::NULL.to_owned())
+        RawJson("null".into())
     }
 
     /// The empty object `{}`, NSO's usual result for commands that return nothing.
     pub fn empty_object() -> Self {
-        match RawValue::from_string("{}".to_owned()) {
-            Ok(raw) => RawJson(raw),
-            Err(_) => RawJson::null(),
-        }
+        RawJson("{}".into())
     }
 
-    pub(crate) fn from_raw(raw: &RawValue) -> Self {
-        RawJson(raw.to_owned())
+    /// Keeps `text`, which the caller has validated as one JSON value.
+    pub(crate) fn from_raw(text: &str) -> Self {
+        RawJson(text.into())
     }
 
     /// The JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// The value as a `serde_json::Value` (subject to serde_json's recursion
-    /// limit and float reading).
+    /// limit of 128 and its number range).
     pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::from_str(self.0.get())
+        serde_json::from_str(&self.0)
     }
 
     /// The value read into any deserializable type.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(self.0.get())
+        serde_json::from_str(&self.0)
     }
 
-    /// The underlying `serde_json` raw value.
-    pub fn as_raw_value(&self) -> &RawValue {
-        &self.0
+    /// The value as a `serde_json` raw value (validated again by serde_json).
+    pub fn to_raw_value(&self) -> Result<Box<RawValue>, serde_json::Error> {
+        RawValue::from_string(self.0.to_string())
     }
 
     /// What kind of JSON value this is, from its first byte.
@@ -100,7 +103,7 @@ impl fmt::Display for RawJson {
 
 impl From<Box<RawValue>> for RawJson {
     fn from(raw: Box<RawValue>) -> Self {
-        RawJson(raw)
+        RawJson(raw.get().into())
     }
 }
 

@@ -460,6 +460,16 @@ fn parser_reads_each_family_and_stops_fields_after_hash() {
             prefix_length: Sel::Rest
         }
     );
+    // Found by the round-trip property: a one-level interface, then `#`.
+    assert_eq!(
+        topic("/junos/events/kernel/interfaces/ifa/add/a/#"),
+        Topic::Ifa {
+            op: ADD,
+            ifl_name: Sel::Is("a".into()),
+            family: Sel::Rest,
+            address: Sel::Rest,
+        }
+    );
     assert_eq!(
         topic("/junos/events/syslog/+"),
         Topic::Syslog { event_id: Sel::Any }
@@ -674,7 +684,40 @@ fn any_topic() -> impl Strategy<Value = Topic> {
     .prop_map(Topic::normalized)
 }
 
+/// Event-shaped JSON text with header names, repeats and odd values.
+fn event_text() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        Just("null".to_owned()),
+        Just("1e999999".to_owned()),
+        "-?[0-9]{1,22}(\\.[0-9]{1,2})?",
+        "\\PC{0,8}".prop_map(|s| serde_json::to_string(&s).unwrap_or_default()),
+        Just("\"KERNEL_EVENT_IFA_ADD\"".to_owned()),
+        Just("{\"name\":\"ge-0/0/0\",\"flags\":8}".to_owned()),
+        Just("[]".to_owned()),
+    ];
+    let name = prop::sample::select(vec![
+        "event-id",
+        "hostname",
+        "time",
+        "severity",
+        "facility",
+        "attributes",
+        "jet-event",
+        "x",
+    ]);
+    prop::collection::vec((name, value), 0..8).prop_map(|m| {
+        let members: Vec<String> = m.into_iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+        format!("{{\"jet-event\":{{{}}}}}", members.join(","))
+    })
+}
+
 proptest! {
+    #[test]
+    fn structured_events_keep_the_oracle(text in event_text()) {
+        jet::fuzz::target(text.as_bytes());
+        jet::fuzz::target(text.get(13..).unwrap_or("").as_bytes());
+    }
+
     #[test]
     fn topics_written_parse_back_to_the_same_topic(t in any_topic()) {
         let text = t.to_string();

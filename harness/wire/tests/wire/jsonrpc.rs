@@ -832,7 +832,41 @@ fn response() -> impl Strategy<Value = Response> {
         })
 }
 
+/// JSON text (not a `serde_json::Value`: numbers like 1e999999 and repeated
+/// names must survive), with names drawn from the JSON-RPC members.
+fn json_text() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_owned()),
+        Just("true".to_owned()),
+        "-?(0|[1-9][0-9]{0,24})(\\.[0-9]{1,3})?([eE][+-]?[0-9]{1,7})?",
+        "\\PC{0,8}".prop_map(|s| serde_json::to_string(&s).unwrap_or_default()),
+        Just(r#""\u00e9\ud83d\ude00\n\"""#.to_owned()),
+        Just("\"rpc.method.invalid_params\"".to_owned()),
+        Just("\"2.0\"".to_owned()),
+    ];
+    let name = prop::sample::select(vec![
+        "jsonrpc", "id", "method", "params", "result", "error", "code", "message", "type", "data",
+        "param", "th", "x\\u0074",
+    ]);
+    leaf.prop_recursive(4, 24, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec((name.clone(), inner), 0..6).prop_map(|m| {
+                let members: Vec<String> =
+                    m.into_iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            }),
+        ]
+    })
+}
+
 proptest! {
+    #[test]
+    fn structured_messages_keep_the_oracle(text in json_text()) {
+        jsonrpc::fuzz::target(text.as_bytes());
+        jsonrpc::fuzz::target(format!("[{text},{text}]").as_bytes());
+    }
+
     #[test]
     fn written_requests_parse_back_to_the_same_value(rs in prop::collection::vec(request(), 1..5), batch in any::<bool>()) {
         let msg: Incoming = if batch { rs.into() } else { rs[0].clone().into() };
