@@ -1,0 +1,1 @@
+//! netconf_errors
