@@ -120,6 +120,39 @@ pub fn is_flattened(local: &str) -> bool {
     local == "family"
 }
 
+/// Statements that are always containers, never `name value` leaves (the
+/// text and set formats cannot tell `netconf ssh` from `host-name r1`
+/// without this).
+const CONTAINERS: &[&str] = &[
+    "system",
+    "services",
+    "netconf",
+    "ssh",
+    "login",
+    "authentication",
+    "root-authentication",
+    "interfaces",
+    "family",
+    "inet",
+    "inet6",
+    "protocols",
+    "routing-options",
+    "policy-options",
+    "firewall",
+    "snmp",
+    "syslog",
+    "chassis",
+    "security",
+    "vlans",
+    "ntp",
+    "static",
+];
+
+/// Whether `local` is always a container.
+pub fn is_container(local: &str) -> bool {
+    CONTAINERS.contains(&local)
+}
+
 /// Whether `e` is a leaf: no child elements.
 pub fn is_leaf(e: &Element) -> bool {
     e.children.is_empty()
@@ -188,7 +221,9 @@ pub fn stored_attributes(e: &Element) -> Vec<Attribute> {
 /// Puts every native element of `e` in `ns`, so it is written without a
 /// namespace declaration inside a reply whose default namespace is `ns`.
 pub fn set_native_ns(e: &mut Element, ns: Option<&str>) {
-    if is_native(e.namespace.as_deref()) {
+    let unqualified = matches!(e.namespace.as_deref(), None | Some("") | Some(BASE_NS));
+    let declares = e.attributes.iter().any(|a| a.declares() == Some(None));
+    if unqualified && !declares {
         e.namespace = ns.map(str::to_owned);
     }
     for c in &mut e.children {

@@ -16,9 +16,9 @@
 //! - [`Device::poll_killed`]: sessions ended by `<kill-session>`, which the
 //!   transport must drop.
 
-mod commit;
-mod netconf;
-mod state;
+pub(crate) mod commit;
+pub(crate) mod netconf;
+pub(crate) mod state;
 
 pub use commit::CommitRecord;
 
@@ -131,6 +131,12 @@ impl Answer {
             errors,
             ..Answer::default()
         }
+    }
+
+    /// Adds a body element to whatever else the answer holds.
+    pub(crate) fn with_body(mut self, el: Element) -> Self {
+        self.body.push(el);
+        self
     }
 
     /// Adds warnings or errors to whatever else the answer holds.
