@@ -217,24 +217,23 @@ fn needs_create(e: &Element) -> bool {
     })
 }
 
-/// Whether anything below `e` asks for a delete.
-fn has_delete(e: &Element) -> bool {
-    e.children
-        .iter()
-        .any(|c| matches!(own_op(c), Ok(Some(EditOp::Delete))) || has_delete(c))
-}
-
-/// Whether below `e` there is nothing but `remove` operations (and the key).
+/// Whether below `e` there is at least one `remove` operation and nothing
+/// else but the containers leading to them (and list keys).
 fn only_removes(e: &Element) -> bool {
     let key = tree::key_of(e).is_some();
-    e.children
+    let mut any = false;
+    for c in e
+        .children
         .iter()
         .filter(|c| !(key && c.name.local == "name"))
-        .all(|c| {
-            matches!(own_op(c), Ok(Some(EditOp::Remove)))
-                || (!c.children.is_empty() && only_removes(c))
-        })
-        && !e.children.is_empty()
+    {
+        match own_op(c) {
+            Ok(Some(EditOp::Remove)) => any = true,
+            Ok(None) if !c.children.is_empty() && only_removes(c) => any = true,
+            _ => return false,
+        }
+    }
+    any
 }
 
 /// The empty node `e` creates: its name and, for a list entry, its key.
@@ -370,7 +369,7 @@ fn edit_node(
                     None => Ok(()),
                 };
             }
-            if !leaf && !has_delete(e) && only_removes(e) {
+            if !leaf && only_removes(e) {
                 return Ok(());
             }
             let p = cx.path(steps);
