@@ -36,7 +36,7 @@ impl Trigger {
         match self {
             Trigger::Always => true,
             Trigger::Nth(n) => count == n,
-            Trigger::EveryNth(n) => n != 0 && count % n == 0,
+            Trigger::EveryNth(n) => n != 0 && count.is_multiple_of(n),
             Trigger::From(n) => count >= n,
         }
     }

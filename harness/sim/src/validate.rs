@@ -102,11 +102,10 @@ fn walk(el: &Element, classes: &HashSet<&str>, w: &mut Walk) {
             || tree::implicit_list(&el.name.local) == Some(c.name.local.as_str());
         match tree::key_of(c) {
             Some("") => w.problem(format!("<{}> with an empty name", c.name.local)),
-            Some(k) => {
-                if !seen.insert((c.name.local.as_str(), k)) {
-                    w.problem(format!("duplicate {} {k}", c.name.local));
-                }
+            Some(k) if !seen.insert((c.name.local.as_str(), k)) => {
+                w.problem(format!("duplicate {} {k}", c.name.local));
             }
+            Some(_) => {}
             None if keyed && !c.children.is_empty() => {
                 w.problem(format!("<{}> has no <name>", c.name.local));
             }
@@ -124,12 +123,10 @@ fn check_statement(parent: &Element, c: &Element, classes: &HashSet<&str>, w: &m
         ("system", "host-name") if !valid_hostname(value) => {
             w.problem(format!("host-name {value:?} is not a valid host name"));
         }
-        ("user", "class") => {
-            if LoginClass::parse(value).is_none() && !classes.contains(value) {
-                w.problem(format!(
-                    "class {value:?} is not defined: define it under [edit system login class] or use super-user, operator, read-only or unauthorized"
-                ));
-            }
+        ("user", "class") if LoginClass::parse(value).is_none() && !classes.contains(value) => {
+            w.problem(format!(
+                "class {value:?} is not defined: define it under [edit system login class] or use super-user, operator, read-only or unauthorized"
+            ));
         }
         ("user", "uid") => match value.parse::<u32>() {
             Ok(n) if (100..=64000).contains(&n) => {}

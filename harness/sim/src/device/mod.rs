@@ -585,7 +585,7 @@ impl Device {
             "discard-changes" => self.op_discard_changes(cx).into(),
             "cancel-commit" => self.op_cancel_commit(cx).into(),
             "create-subscription" => self.op_create_subscription(cx).into(),
-            _ => self.junos_op(cx).into(),
+            _ => self.junos_op(cx),
         }
     }
 

@@ -47,16 +47,16 @@ fn op() -> impl Strategy<Value = String> {
 fn well_formed(e: &Element) -> bool {
     let mut seen = std::collections::HashSet::new();
     for c in &e.children {
-        if let Some(k) = confuzz_sim::tree::key_of(c) {
-            if !seen.insert((c.name.local.clone(), k.to_owned())) {
-                return false;
-            }
+        if let Some(k) = confuzz_sim::tree::key_of(c)
+            && !seen.insert((c.name.local.clone(), k.to_owned()))
+        {
+            return false;
         }
         if !well_formed(c) {
             return false;
         }
     }
-    e.name.local != "" && (e.children.is_empty() || e.text.is_empty())
+    !e.name.local.is_empty() && (e.children.is_empty() || e.text.is_empty())
 }
 
 proptest! {
