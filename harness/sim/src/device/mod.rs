@@ -576,10 +576,13 @@ impl Device {
             "lock" => self.op_lock(cx).into(),
             "unlock" => self.op_unlock(cx).into(),
             "validate" => self.op_validate(cx).into(),
-            "close-session" => {
-                self.end_session(cx.sid, cx.now);
-                Answer::ok()
-            }
+            "close-session" => match state::expect_children(cx.op, &[], cx.path) {
+                Ok(()) => {
+                    self.end_session(cx.sid, cx.now);
+                    Answer::ok()
+                }
+                Err(e) => e.into(),
+            },
             "kill-session" => self.op_kill_session(cx).into(),
             "commit" => self.op_commit(cx).into(),
             "discard-changes" => self.op_discard_changes(cx).into(),

@@ -1,6 +1,7 @@
 //! Integration tests of the simulated device model.
 
 mod confirmed;
+mod device;
 mod faults;
 mod filters;
 mod junos;
