@@ -3,6 +3,7 @@
 //! like a small Junos router, and everything can be overridden so a suite
 //! can be run against devices of different shapes.
 
+use crate::fault::FaultPlan;
 use confuzz_wire::junos::JUNOS_NETCONF_CAPABILITY;
 use confuzz_wire::netconf::{BASE_1_0, BASE_1_1};
 use std::time::Duration;
@@ -228,6 +229,9 @@ pub struct DeviceConfig {
     pub max_pending_notifications: usize,
     /// The most sessions open at once; beyond it `open_session` refuses.
     pub max_sessions: usize,
+    /// The faults every session of this device gets, unless the transport
+    /// gives a session its own plan.
+    pub faults: FaultPlan,
 }
 
 impl Default for DeviceConfig {
@@ -247,6 +251,7 @@ impl Default for DeviceConfig {
             replay_log_len: 256,
             max_pending_notifications: 1024,
             max_sessions: 1024,
+            faults: FaultPlan::none(),
         }
     }
 }

@@ -186,3 +186,18 @@ fn every_commit_is_kept_in_the_history_up_to_fifty() {
         Some("r59")
     );
 }
+
+#[test]
+fn killing_the_committing_session_rolls_back() {
+    let mut b = Bench::new();
+    let s = b.open("admin");
+    let k = b.open("admin");
+    b.ok(s, &edit(CHANGE));
+    b.ok(s, "<commit><confirmed/></commit>");
+    b.ok(
+        k,
+        &format!("<kill-session><session-id>{s}</session-id></kill-session>"),
+    );
+    assert_eq!(host(&b), "sim-mx480");
+    assert_eq!(b.dev.poll_killed(), Some(s));
+}

@@ -247,3 +247,10 @@ fn confirmed_commit_timeout_is_announced_by_the_server() {
     assert!(events[3].child("server").is_some());
     assert_eq!(events[1].child_text("timeout"), Some("30"));
 }
+
+#[test]
+fn device_can_move_between_threads() {
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Device>();
+    send_and_sync::<confuzz_sim::FaultState>();
+}
