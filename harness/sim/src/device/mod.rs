@@ -487,8 +487,9 @@ impl Device {
         if rpc.message_id.is_none() {
             return rpc_error::missing_attribute(ErrorType::Rpc, "message-id", "rpc").into();
         }
-        if rpc.namespace.as_deref() != Some(BASE_NS) {
-            let ns = rpc.namespace.as_deref().unwrap_or("");
+        // An envelope in no namespace is accepted, as Junos does; one in
+        // another namespace is not NETCONF.
+        if let Some(ns) = rpc.namespace.as_deref().filter(|n| *n != BASE_NS) {
             return rpc_error::unknown_namespace(ErrorType::Rpc, "rpc", ns, "/rpc").into();
         }
         let Some(raw) = &rpc.operation else {

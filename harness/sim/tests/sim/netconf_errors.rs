@@ -50,6 +50,19 @@ fn rpc_in_the_wrong_namespace_is_unknown_namespace() {
     assert_error(&r, ErrorTag::UnknownNamespace, "wrong envelope namespace");
     let info = r.errors[0].error_info.as_ref().unwrap();
     assert_eq!(info.bad_namespace.as_deref(), Some("urn:wrong"));
+    // no namespace at all is accepted, as on Junos, and answered in the base namespace
+    let r = b.call_raw(
+        s,
+        r#"<rpc message-id="2"><get-config><source><running/></source></get-config></rpc>"#,
+    );
+    assert!(r.errors.is_empty(), "{}", text(&r));
+    assert!(
+        text(&r).starts_with(
+            r#"<rpc-reply message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">"#
+        ),
+        "{}",
+        text(&r)
+    );
 }
 
 #[test]
