@@ -1,0 +1,13 @@
+//! Integration tests of the simulated device model.
+
+mod confirmed;
+mod device;
+mod faults;
+mod filters;
+mod junos;
+mod locks;
+mod netconf_errors;
+mod notifications;
+mod props;
+mod seed001;
+mod support;
