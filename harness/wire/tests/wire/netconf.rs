@@ -903,7 +903,7 @@ fn xml_attacks_are_clear_errors() {
         Err(XmlError::TooManyAttributes { .. })
     ));
 
-    let mut long_attr = format!(r#"<rpc message-id=""#).into_bytes();
+    let mut long_attr = br#"<rpc message-id=""#.to_vec();
     long_attr.extend(std::iter::repeat_n(b'1', 16 << 20));
     long_attr.extend(format!(r#"" xmlns="{BASE_NS}"><get/></rpc>"#).bytes());
     assert!(matches!(
@@ -998,5 +998,109 @@ fn fuzz_oracle_survives_hostile_and_edge_inputs() {
     ];
     for input in inputs {
         netconf::fuzz::target(&input);
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SEEDS: &[&[u8]] = &[
+        RFC_RPC,
+        RFC_REPLY_DATA,
+        RFC_ERROR_MISSING_ATTRIBUTE,
+        RFC_TWO_ERRORS,
+        RFC_OK,
+        RFC_HELLO,
+        RFC_NOTIFICATION,
+        CHASSIS_INVENTORY_REPLY,
+        EDIT_CONFIG,
+    ];
+
+    /// Fragments that make mutations likely to stay well-formed but change
+    /// the structure: prefixes, declarations, references, envelope parts.
+    const TOKENS: &[&[u8]] = &[
+        b"<",
+        b">",
+        b"/>",
+        b"</",
+        b"\"",
+        b"'",
+        b"=",
+        b" ",
+        b"\r\n",
+        b":",
+        b"&amp;",
+        b"&#10;",
+        b"&#13;",
+        b"xmlns=\"\"",
+        b" xmlns:p=\"urn:p\"",
+        b"p:",
+        b"nc:",
+        b" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\"",
+        b"<ok/>",
+        b"<data/>",
+        b"<data>x</data>",
+        b"<rpc-error>",
+        b"</rpc-error>",
+        b"<error-info>",
+        b"</error-info>",
+        b"<error-tag>in-use</error-tag>",
+        b"<bad-element>x</bad-element>",
+        b" message-id=\"7\"",
+        b"<![CDATA[]]>",
+        b"<!--c-->",
+        b"<?pi x?>",
+        b"<eventTime>2007-07-08T00:01:00Z</eventTime>",
+        b"<x/>",
+        b"</x>",
+        b"<x>",
+        b"<capability>urn:ietf:params:netconf:base:1.0</capability>",
+        b"<session-id>1</session-id>",
+        b" xml:lang=\"en\"",
+        b"<error-message>m</error-message>",
+    ];
+
+    fn mutate(seed: &[u8], edits: &[(usize, usize, u8)]) -> Vec<u8> {
+        let mut out = seed.to_vec();
+        for &(at, token, kind) in edits {
+            let at = if out.is_empty() {
+                0
+            } else {
+                at % (out.len() + 1)
+            };
+            let tok = TOKENS[token % TOKENS.len()];
+            match kind % 3 {
+                0 => {
+                    out.splice(at..at, tok.iter().copied());
+                }
+                1 => {
+                    let end = (at + tok.len()).min(out.len());
+                    out.splice(at..end, tok.iter().copied());
+                }
+                _ => {
+                    let end = (at + 1 + token % 8).min(out.len());
+                    out.drain(at..end);
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, .. ProptestConfig::default() })]
+
+        #[test]
+        fn oracle_holds_on_arbitrary_bytes(data in proptest::collection::vec(any::<u8>(), 0..200)) {
+            netconf::fuzz::target(&data);
+        }
+
+        #[test]
+        fn oracle_holds_on_mutated_messages(
+            seed in 0..SEEDS.len(),
+            edits in proptest::collection::vec((any::<usize>(), any::<usize>(), any::<u8>()), 1..6),
+        ) {
+            netconf::fuzz::target(&mutate(SEEDS[seed], &edits));
+        }
     }
 }
