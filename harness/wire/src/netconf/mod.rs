@@ -122,7 +122,21 @@ pub fn parse_bytes(input: &Bytes, limits: &XmlLimits) -> Result<Parsed<Message>,
 }
 
 fn parse_source(src: Source<'_>, limits: &XmlLimits) -> Result<Parsed<Message>, XmlError> {
-    let mut cx = Ctx::new(src, limits)?;
+    parse_with(Ctx::new(src, limits)?)
+}
+
+/// As [`parse`], checking payloads with the event reader instead of the
+/// fast scanner (the reference for the fuzz oracle).
+pub(crate) fn parse_events_only(
+    input: &[u8],
+    limits: &XmlLimits,
+) -> Result<Parsed<Message>, XmlError> {
+    let mut cx = Ctx::new(Source::Slice(input), limits)?;
+    cx.r.use_events_only();
+    parse_with(cx)
+}
+
+fn parse_with(mut cx: Ctx<'_>) -> Result<Parsed<Message>, XmlError> {
     let root = cx.root()?;
     let message = match root.local {
         "hello" => Message::Hello(hello::read(&mut cx, &root)?),

@@ -419,3 +419,118 @@ fn reader_events_carry_offsets_and_resolve_references() {
         ]
     );
 }
+
+/// Payload fragments for the fast scanner: it must accept and reject
+/// exactly what the event reader does, with the same error where the
+/// tokenizers see the problem at the same byte.
+#[test]
+fn payload_scanner_agrees_with_event_reader() {
+    let cases: &[&str] = &[
+        // valid
+        "<d><a x='1' y=\"2\">t &amp; &#x41; &#65;<b/><![CDATA[<x>]]><!-- c --><?pi z?></a></d>",
+        "<d xmlns:p=\"urn:p\"><p:a p:b=\"1\"/><c xmlns=\"\"/><e xml:lang=\"en\"/></d>",
+        "<d><a>]]</a><b>]&gt;</b><c>&gt;</c><e>x > y</e></d>",
+        "<d><a\n  x = '1'\t/></d>",
+        "<d></d >",
+        // invalid
+        "<d><a></b></d>",
+        "<d><a>",
+        "<d><a x='1' x='2'/></d>",
+        "<d><a x=1/></d>",
+        "<d><a x='<'/></d>",
+        "<d><a x='&bad;'/></d>",
+        "<d>&bad;</d>",
+        "<d>&#0;</d>",
+        "<d>& x</d>",
+        "<d>]]></d>",
+        "<d><!-- a -- b --></d>",
+        "<d><!DOCTYPE x></d>",
+        "<d><!foo></d>",
+        "<d><?xml version='1.0'?></d>",
+        "<d><? x?></d>",
+        "<d><p:a/></d>",
+        "<d><a p:b='1'/></d>",
+        "<d><a xmlns:p=''/></d>",
+        "<d><1a/></d>",
+        "<d><a:b:c xmlns:a='u'/></d>",
+        "<d><a x='1'y='2'/></d>",
+        "<d><a/ ></d>",
+        "<d><![CDATA[x</d>",
+        "<d></ d>",
+    ];
+    for case in cases {
+        let fast = RawElement::parse(bytes::Bytes::copy_from_slice(case.as_bytes()), &limits());
+        let events = Element::parse(case.as_bytes(), &limits());
+        assert_eq!(
+            fast.is_ok(),
+            events.is_ok(),
+            "{case}: {fast:?} / {events:?}"
+        );
+        if let (Err(a), Err(b)) = (&fast, &events) {
+            assert_eq!(
+                std::mem::discriminant(a),
+                std::mem::discriminant(b),
+                "{case}: {a} / {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn payload_scanner_enforces_limits() {
+    let tight = XmlLimits {
+        max_depth: 3,
+        max_attributes: 2,
+        max_attribute_len: 4,
+        max_text_len: 5,
+        max_name_len: 3,
+        ..limits()
+    };
+    let cases: &[(&str, XmlError)] = &[
+        (
+            "<d><a><b><c/></b></a></d>",
+            XmlError::TooDeep {
+                offset: 9,
+                limit: 3,
+            },
+        ),
+        (
+            "<d><a x='1' y='2' z='3'/></d>",
+            XmlError::TooManyAttributes {
+                offset: 3,
+                limit: 2,
+            },
+        ),
+        (
+            "<d><a x='12345'/></d>",
+            XmlError::AttributeTooLong {
+                offset: 9,
+                limit: 4,
+            },
+        ),
+        (
+            "<d>12<!-- -->3&amp;45</d>",
+            XmlError::TextTooLong {
+                offset: 3,
+                limit: 5,
+            },
+        ),
+        (
+            "<d><abcd/></d>",
+            XmlError::NameTooLong {
+                offset: 4,
+                limit: 3,
+            },
+        ),
+    ];
+    for (case, expected) in cases {
+        let fast = RawElement::parse(bytes::Bytes::copy_from_slice(case.as_bytes()), &tight);
+        assert_eq!(fast.as_ref().err(), Some(expected), "{case}");
+        let events = Element::parse(case.as_bytes(), &tight);
+        assert_eq!(
+            events.as_ref().err(),
+            Some(expected),
+            "{case} (event reader)"
+        );
+    }
+}
