@@ -85,7 +85,11 @@ fn large_data() -> Vec<u8> {
 fn bench(c: &mut Criterion) {
     let limits = XmlLimits::default();
     let large = large_data();
-    let cases: [(&str, &[u8]); 3] = [("ok", OK), ("two_errors", TWO_ERRORS), ("large_data_1mib", &large)];
+    let cases: [(&str, &[u8]); 3] = [
+        ("ok", OK),
+        ("two_errors", TWO_ERRORS),
+        ("large_data_1mib", &large),
+    ];
     let mut group = c.benchmark_group("rpc_reply_parse");
     for (name, input) in cases {
         let p = netconf::parse(input, &limits).expect("bench input parses");

@@ -109,6 +109,17 @@ impl Message {
     }
 }
 
+macro_rules! into_message {
+    ($($t:ident),*) => {$(
+        impl From<$t> for Message {
+            fn from(m: $t) -> Self {
+                Message::$t(m)
+            }
+        }
+    )*};
+}
+into_message!(Hello, Rpc, RpcReply, Notification);
+
 /// Parses one NETCONF message. Raw payloads are copied out of `input`; use
 /// [`parse_bytes`] to share them instead.
 pub fn parse(input: &[u8], limits: &XmlLimits) -> Result<Parsed<Message>, XmlError> {
