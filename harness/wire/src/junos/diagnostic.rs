@@ -66,12 +66,16 @@ const FIELDS: [&str; 9] = [
 ];
 
 impl XnmDiagnostic {
-    /// A diagnostic with only a message.
+    /// A diagnostic with only a message, declaring its namespaces on itself
+    /// as Junos does.
     pub fn new(severity: XnmSeverity, message: impl Into<String>) -> Self {
         XnmDiagnostic {
             severity,
             prefix: Some("xnm".to_owned()),
-            attributes: Vec::new(),
+            attributes: vec![
+                Attribute::xmlns(None, XNM_NS),
+                Attribute::xmlns(Some("xnm"), XNM_NS),
+            ],
             source_daemon: None,
             filename: None,
             line_number: None,
@@ -128,7 +132,7 @@ impl XnmDiagnostic {
         };
         let mut d = XnmDiagnostic::new(severity, "");
         d.message = None;
-        d.attributes = el.attributes.clone();
+        d.attributes.clone_from(&el.attributes);
         d.prefix = el.name.prefix.clone();
         for c in &el.children {
             if let Some(k) = FIELDS.iter().position(|f| *f == c.name.local) {

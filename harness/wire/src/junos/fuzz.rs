@@ -5,7 +5,8 @@ use super::{JunosEvent, JunosMessage, Reply, Request, StreamDecoder, StreamError
 use crate::xml::{RawElement, XmlLimits};
 use bytes::BytesMut;
 
-/// Three oracles, panicking only when one breaks:
+/// Four oracles, panicking only when one breaks:
+/// - the fast payload scanner accepts exactly what the event reader accepts;
 /// - `data` as one session element: whatever parses is written, parsed
 ///   again and must be the same (spans aside), and typed requests and
 ///   replies read from it must survive a trip through their element form;
@@ -14,7 +15,17 @@ use bytes::BytesMut;
 ///   and the same first error.
 pub fn target(data: &[u8]) {
     let limits = XmlLimits::default();
-    if let Ok(parsed) = parse_message(data, &[], &limits) {
+    let first = parse_message(data, &[], &limits);
+    let reference = super::message::parse_events_only(data, &[], &limits);
+    match (&first, &reference) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            a, b,
+            "fast scanner and event reader read payloads differently"
+        ),
+        (Err(_), Err(_)) => {}
+        _ => panic!("fast scanner and event reader disagree: {first:?} / {reference:?}"),
+    }
+    if let Ok(parsed) = first {
         let written = parsed.message.to_bytes();
         let again = match parse_message(&written, &[], &limits) {
             Ok(p) => p,

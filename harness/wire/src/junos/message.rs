@@ -140,7 +140,22 @@ fn parse_source(
     scope: &[NsBinding],
     limits: &XmlLimits,
 ) -> Result<Parsed<JunosMessage>, XmlError> {
-    let mut cx = Ctx::with_scope(src, scope, limits)?;
+    parse_with(Ctx::with_scope(src, scope, limits)?)
+}
+
+/// As [`parse_message`], checking payloads with the event reader instead of
+/// the fast scanner (the reference for the fuzz oracle).
+pub(crate) fn parse_events_only(
+    input: &[u8],
+    scope: &[NsBinding],
+    limits: &XmlLimits,
+) -> Result<Parsed<JunosMessage>, XmlError> {
+    let mut cx = Ctx::with_scope(Source::Slice(input), scope, limits)?;
+    cx.r.use_events_only();
+    parse_with(cx)
+}
+
+fn parse_with(mut cx: Ctx<'_>) -> Result<Parsed<JunosMessage>, XmlError> {
     let root = cx.root()?;
     let xnm = cx.r.namespace(&root) == Some(XNM_NS);
     let message = match root.local {

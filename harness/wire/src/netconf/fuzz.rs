@@ -7,7 +7,9 @@ use bytes::Bytes;
 
 /// Parses `data`; whatever parses is written, parsed again, and must come
 /// back as the same message (spans aside), and writing it again must give
-/// the same bytes. Parsing from a slice and from shared bytes must agree.
+/// the same bytes. Parsing from a slice and from shared bytes must agree,
+/// and the fast payload scanner must accept exactly what the event reader
+/// accepts.
 /// Panics only when one of these oracles breaks.
 pub fn target(data: &[u8]) {
     let limits = XmlLimits::default();
@@ -17,6 +19,15 @@ pub fn target(data: &[u8]) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "slice and Bytes parses differ"),
         (Err(a), Err(b)) => assert_eq!(a, b, "slice and Bytes errors differ"),
         _ => panic!("slice and Bytes parses disagree: {first:?} / {shared:?}"),
+    }
+    let reference = super::parse_events_only(data, &limits);
+    match (&first, &reference) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            a, b,
+            "fast scanner and event reader read payloads differently"
+        ),
+        (Err(_), Err(_)) => {}
+        _ => panic!("fast scanner and event reader disagree: {first:?} / {reference:?}"),
     }
     let Ok(parsed) = first else { return };
     let written = parsed.message.to_bytes();

@@ -109,6 +109,17 @@ impl Message {
     }
 }
 
+macro_rules! into_message {
+    ($($t:ident),*) => {$(
+        impl From<$t> for Message {
+            fn from(m: $t) -> Self {
+                Message::$t(m)
+            }
+        }
+    )*};
+}
+into_message!(Hello, Rpc, RpcReply, Notification);
+
 /// Parses one NETCONF message. Raw payloads are copied out of `input`; use
 /// [`parse_bytes`] to share them instead.
 pub fn parse(input: &[u8], limits: &XmlLimits) -> Result<Parsed<Message>, XmlError> {
@@ -122,7 +133,21 @@ pub fn parse_bytes(input: &Bytes, limits: &XmlLimits) -> Result<Parsed<Message>,
 }
 
 fn parse_source(src: Source<'_>, limits: &XmlLimits) -> Result<Parsed<Message>, XmlError> {
-    let mut cx = Ctx::new(src, limits)?;
+    parse_with(Ctx::new(src, limits)?)
+}
+
+/// As [`parse`], checking payloads with the event reader instead of the
+/// fast scanner (the reference for the fuzz oracle).
+pub(crate) fn parse_events_only(
+    input: &[u8],
+    limits: &XmlLimits,
+) -> Result<Parsed<Message>, XmlError> {
+    let mut cx = Ctx::new(Source::Slice(input), limits)?;
+    cx.r.use_events_only();
+    parse_with(cx)
+}
+
+fn parse_with(mut cx: Ctx<'_>) -> Result<Parsed<Message>, XmlError> {
     let root = cx.root()?;
     let message = match root.local {
         "hello" => Message::Hello(hello::read(&mut cx, &root)?),

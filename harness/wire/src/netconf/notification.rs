@@ -23,7 +23,7 @@ impl Notification {
     /// A notification of `event` at `event_time`.
     pub fn new(event_time: impl Into<String>, event: RawElement) -> Self {
         Notification {
-            attributes: Vec::new(),
+            attributes: vec![Attribute::xmlns(None, NOTIFICATION_NS)],
             prefix: None,
             namespace: Some(NOTIFICATION_NS.to_owned()),
             event_time: Some(event_time.into()),

@@ -37,13 +37,22 @@ pub struct RpcReply {
 }
 
 impl RpcReply {
+    /// An empty reply in the base namespace (declared as the first
+    /// attribute, as a parsed reply would hold it).
+    fn base(message_id: Option<String>) -> Self {
+        RpcReply {
+            message_id,
+            attributes: vec![Attribute::xmlns(None, BASE_NS)],
+            namespace: Some(BASE_NS.to_owned()),
+            ..RpcReply::default()
+        }
+    }
+
     /// `<rpc-reply message-id=...><ok/></rpc-reply>`.
     pub fn ok(message_id: impl Into<String>) -> Self {
         RpcReply {
-            message_id: Some(message_id.into()),
-            namespace: Some(BASE_NS.to_owned()),
             ok: true,
-            ..RpcReply::default()
+            ..Self::base(Some(message_id.into()))
         }
     }
 
@@ -56,27 +65,26 @@ impl RpcReply {
         raw.put_slice(b"</data>");
         let raw: Bytes = raw.freeze();
         RpcReply {
-            message_id: Some(message_id.into()),
-            namespace: Some(BASE_NS.to_owned()),
             data: Some(RawElement {
                 name: QName::local("data"),
                 namespace: Some(BASE_NS.to_owned()),
                 content: 6..6 + content.len(),
                 span: Span::new(0, raw.len() as u64),
                 raw,
-                scope: Vec::new(),
+                scope: vec![crate::xml::NsBinding {
+                    prefix: None,
+                    uri: BASE_NS.to_owned(),
+                }],
             }),
-            ..RpcReply::default()
+            ..Self::base(Some(message_id.into()))
         }
     }
 
     /// A reply carrying `errors`.
     pub fn with_errors(message_id: impl Into<String>, errors: Vec<RpcError>) -> Self {
         RpcReply {
-            message_id: Some(message_id.into()),
-            namespace: Some(BASE_NS.to_owned()),
             errors,
-            ..RpcReply::default()
+            ..Self::base(Some(message_id.into()))
         }
     }
 
@@ -84,9 +92,8 @@ impl RpcReply {
     /// message-id (it could not be read) and one malformed-message error.
     pub fn malformed_message() -> Self {
         RpcReply {
-            namespace: Some(BASE_NS.to_owned()),
             errors: vec![RpcError::malformed_message()],
-            ..RpcReply::default()
+            ..Self::base(None)
         }
     }
 

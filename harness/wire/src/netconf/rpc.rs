@@ -23,11 +23,12 @@ pub struct Rpc {
 }
 
 impl Rpc {
-    /// An rpc in the base namespace invoking `operation`.
+    /// An rpc in the base namespace (declared as its first attribute, as a
+    /// parsed rpc would hold it) invoking `operation`.
     pub fn new(message_id: impl Into<String>, operation: RawElement) -> Self {
         Rpc {
             message_id: Some(message_id.into()),
-            attributes: Vec::new(),
+            attributes: vec![Attribute::xmlns(None, BASE_NS)],
             prefix: None,
             namespace: Some(BASE_NS.to_owned()),
             operation: Some(operation),

@@ -108,7 +108,7 @@ impl RawElement {
         };
         let namespace = r.namespace(tag).map(str::to_owned);
         let scope = r.outer_scope(tag);
-        let end = r.skip(tag)?;
+        let end = r.skip_raw(tag)?;
         Ok(Self::from_parts(name, namespace, tag, &end, scope, src))
     }
 

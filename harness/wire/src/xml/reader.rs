@@ -10,6 +10,8 @@
 
 use super::chars;
 use super::escape;
+pub use super::names::{Attr, Attrs};
+use super::names::{check_declaration, check_name};
 use super::{NsBinding, XML_NS, XMLNS_NS, XmlError, XmlLimits, error::clip};
 use crate::Span;
 use quick_xml::errors::{Error as QError, IllFormedError, SyntaxError};
@@ -68,37 +70,6 @@ pub struct End<'a> {
     pub depth: usize,
 }
 
-/// One attribute of a [`Tag`].
-#[derive(Debug, Clone, Copy)]
-pub struct Attr<'a> {
-    /// The qualified name as written.
-    pub name: &'a str,
-    /// The prefix, `""` when there is none.
-    pub prefix: &'a str,
-    /// The local part.
-    pub local: &'a str,
-    /// The value as written, references not resolved.
-    pub raw_value: &'a str,
-    /// Offset of the value's first byte.
-    pub offset: u64,
-    /// Offset of the name's first byte.
-    pub name_offset: u64,
-}
-
-impl<'a> Attr<'a> {
-    /// The value with references resolved and whitespace normalized.
-    pub fn value(&self) -> Cow<'a, str> {
-        // Checked when the tag was read, so this cannot fail; fall back to
-        // the raw text rather than panic.
-        escape::unescape_attr(self.raw_value, self.offset).unwrap_or(Cow::Borrowed(self.raw_value))
-    }
-
-    /// Whether this is a namespace declaration (`xmlns` or `xmlns:p`).
-    pub fn is_xmlns(&self) -> bool {
-        self.name == "xmlns" || self.prefix == "xmlns"
-    }
-}
-
 /// What [`XmlReader::next_event`] returns.
 #[derive(Debug, Clone, Copy)]
 pub enum XmlEvent<'a> {
@@ -141,13 +112,19 @@ enum Phase {
 /// namespace bindings), enforcing [`XmlLimits`].
 pub struct XmlReader<'a> {
     text: &'a str,
+    /// Where the document starts (after a byte-order mark).
     bom: u64,
+    /// The input offset of the tokenizer's position 0 (it is restarted after
+    /// a payload is scanned by the fast path).
+    base: u64,
     qx: quick_xml::Reader<&'a [u8]>,
     limits: XmlLimits,
     stack: Vec<Open<'a>>,
     bindings: Vec<Binding<'a>>,
     inherited: usize,
     pending_end: Option<u64>,
+    swallow_end: bool,
+    events_only: bool,
     phase: Phase,
     text_run: Option<(u64, usize)>,
     attr_names: Vec<(&'a str, u64)>,
@@ -176,12 +153,7 @@ impl<'a> XmlReader<'a> {
         let text = chars::check(input, 0)?;
         let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
         let body = input.get(bom..).unwrap_or_default();
-        let mut qx = quick_xml::Reader::from_reader(body);
-        let cfg = qx.config_mut();
-        cfg.check_end_names = true;
-        cfg.check_comments = true;
-        cfg.expand_empty_elements = false;
-        cfg.trim_text(false);
+        let qx = tokenizer(body);
         let bindings = scope
             .iter()
             .map(|b| Binding {
@@ -192,12 +164,15 @@ impl<'a> XmlReader<'a> {
         Ok(XmlReader {
             text,
             bom: bom as u64,
+            base: bom as u64,
             qx,
             limits: *limits,
             stack: Vec::with_capacity(16),
             inherited: bindings.len(),
             bindings,
             pending_end: None,
+            swallow_end: false,
+            events_only: false,
             phase: Phase::Prolog,
             text_run: None,
             attr_names: Vec::new(),
@@ -208,6 +183,13 @@ impl<'a> XmlReader<'a> {
     /// The whole input as text.
     pub fn input(&self) -> &'a str {
         self.text
+    }
+
+    /// Makes [`skip_raw`](Self::skip_raw) read events like
+    /// [`skip`](Self::skip): the reference the fast scanner is checked
+    /// against by the fuzz oracles.
+    pub fn use_events_only(&mut self) {
+        self.events_only = true;
     }
 
     /// The limits in force.
@@ -237,7 +219,7 @@ impl<'a> XmlReader<'a> {
                 Err(e) => return Err(self.map_err(e)),
             };
             let end = self.qx.buffer_position();
-            let (from, to) = (self.bom + pos, self.bom + end);
+            let (from, to) = (self.base + pos, self.base + end);
             match ev {
                 QEvent::Start(_) | QEvent::Empty(_) => {
                     let empty = matches!(ev, QEvent::Empty(_));
@@ -248,13 +230,27 @@ impl<'a> XmlReader<'a> {
                     }
                     return Ok(XmlEvent::Start(tag));
                 }
+                QEvent::End(_) if self.swallow_end => self.swallow_end = false,
                 QEvent::End(_) => {
                     self.text_run = None;
-                    if self.stack.is_empty() {
-                        return Err(XmlError::UnexpectedEndTag {
-                            offset: from,
-                            found: clip(self.slice(from + 2, to.saturating_sub(1)).trim()),
-                        });
+                    let found = self
+                        .slice(from + 2, to.saturating_sub(1))
+                        .trim_end_matches([' ', '\t', '\r', '\n']);
+                    match self.stack.last() {
+                        None => {
+                            return Err(XmlError::UnexpectedEndTag {
+                                offset: from,
+                                found: clip(found),
+                            });
+                        }
+                        Some(open) if open.name != found => {
+                            return Err(XmlError::MismatchedEndTag {
+                                offset: from,
+                                expected: clip(open.name),
+                                found: clip(found),
+                            });
+                        }
+                        Some(_) => {}
                     }
                     return Ok(XmlEvent::End(self.close(Span::new(from, to))));
                 }
@@ -293,7 +289,7 @@ impl<'a> XmlReader<'a> {
                 }
                 QEvent::Comment(_) => continue,
                 QEvent::Decl(d) => {
-                    if pos != 0 {
+                    if from != self.bom {
                         return Err(XmlError::BadDeclaration {
                             offset: from,
                             detail: "it must be the very first thing in the input; remove it or move it to the start".into(),
@@ -302,6 +298,7 @@ impl<'a> XmlReader<'a> {
                     self.decl = Some(read_decl(&d, from)?);
                 }
                 QEvent::PI(p) => {
+                    check_name(p.target(), from + 2, self.limits.max_name_len)?;
                     if p.target().eq_ignore_ascii_case("xml") {
                         return Err(XmlError::BadDeclaration {
                             offset: from,
@@ -391,6 +388,37 @@ impl<'a> XmlReader<'a> {
                 return Ok(e);
             }
         }
+    }
+
+    /// As [`skip`](Self::skip), checking the element's content with the
+    /// fast scanner (same rules and limits, no events): the path for large
+    /// payloads such as `<data>`.
+    pub fn skip_raw(&mut self, tag: &Tag<'_>) -> Result<End<'a>, XmlError> {
+        if self.events_only
+            || tag.empty
+            || self.pending_end.is_some()
+            || self.stack.len() != tag.depth
+        {
+            return self.skip(tag);
+        }
+        let bindings = &self.bindings;
+        let bound = |p: &str| bindings.iter().any(|b| b.prefix == p);
+        let (end_start, end_end) = super::scan::element_content(
+            self.text,
+            tag.span.end as usize,
+            tag.name,
+            tag.span.start,
+            tag.depth,
+            &self.limits,
+            &bound,
+        )?;
+        // Restart the tokenizer at the end tag (already checked) rather than
+        // after it: a fresh tokenizer would drop a U+FEFF found at its start.
+        let body = self.text.as_bytes().get(end_start..).unwrap_or_default();
+        self.qx = tokenizer(body);
+        self.base = end_start as u64;
+        self.swallow_end = true;
+        Ok(self.close(Span::new(end_start as u64, end_end as u64)))
     }
 
     /// Reads the rest of the element `tag` and returns its character data
@@ -511,7 +539,7 @@ impl<'a> XmlReader<'a> {
             .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
             .unwrap_or(content.len());
         let (name, attrs) = content.split_at(name_len);
-        let (prefix, local) = self.check_name(name, from + 1)?;
+        let (prefix, local) = check_name(name, from + 1, self.limits.max_name_len)?;
         let attrs_offset = from + 1 + name_len as u64;
         let bindings_before = self.bindings.len();
         self.scan_attrs(attrs, attrs_offset, from)?;
@@ -556,39 +584,6 @@ impl<'a> XmlReader<'a> {
         })
     }
 
-    /// Checks a qualified name and splits it into prefix and local part.
-    fn check_name(&self, name: &'a str, offset: u64) -> Result<(&'a str, &'a str), XmlError> {
-        if name.len() > self.limits.max_name_len {
-            return Err(XmlError::NameTooLong {
-                offset,
-                limit: self.limits.max_name_len,
-            });
-        }
-        let bad = || XmlError::InvalidName {
-            offset,
-            name: clip(name),
-        };
-        let first = name.bytes().next().ok_or_else(bad)?;
-        if first.is_ascii_digit() || matches!(first, b'-' | b'.' | b':') {
-            return Err(bad());
-        }
-        if !name.bytes().all(|b| {
-            b >= 0x80 || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b':')
-        }) {
-            return Err(bad());
-        }
-        match name.split_once(':') {
-            None => Ok(("", name)),
-            Some((p, l)) => {
-                let lf = l.bytes().next().ok_or_else(bad)?;
-                if l.contains(':') || lf.is_ascii_digit() || matches!(lf, b'-' | b'.') {
-                    return Err(bad());
-                }
-                Ok((p, l))
-            }
-        }
-    }
-
     fn scan_attrs(&mut self, attrs: &'a str, base: u64, tag_at: u64) -> Result<(), XmlError> {
         self.attr_names.clear();
         let mut it = Attrs {
@@ -605,7 +600,7 @@ impl<'a> XmlReader<'a> {
                 });
             }
             let name_at = a.name_offset;
-            self.check_name(a.name, name_at)?;
+            check_name(a.name, name_at, self.limits.max_name_len)?;
             if a.raw_value.len() > self.limits.max_attribute_len {
                 return Err(XmlError::AttributeTooLong {
                     offset: a.offset,
@@ -657,43 +652,18 @@ impl<'a> XmlReader<'a> {
         uri: Cow<'a, str>,
         offset: u64,
     ) -> Result<(), XmlError> {
-        let bad = |detail: &str| XmlError::BadNamespaceDeclaration {
-            offset,
-            detail: detail.to_owned(),
-        };
         let prefix = if default { "" } else { local };
-        if prefix == "xmlns" {
-            return Err(bad(
-                "the prefix xmlns cannot be declared; remove xmlns:xmlns",
-            ));
+        if check_declaration(prefix, &uri, offset)? {
+            self.bindings.push(Binding {
+                prefix: Cow::Borrowed(prefix),
+                uri,
+            });
         }
-        if prefix == "xml" {
-            if uri != XML_NS {
-                return Err(bad(
-                    "the prefix xml may only be bound to http://www.w3.org/XML/1998/namespace",
-                ));
-            }
-            return Ok(());
-        }
-        if uri == XML_NS || uri == XMLNS_NS {
-            return Err(bad(
-                "the xml and xmlns namespace names cannot be bound to another prefix",
-            ));
-        }
-        if !default && uri.is_empty() {
-            return Err(bad(
-                "a prefix cannot be undeclared with an empty URI in XML 1.0; give it a namespace URI",
-            ));
-        }
-        self.bindings.push(Binding {
-            prefix: Cow::Borrowed(prefix),
-            uri,
-        });
         Ok(())
     }
 
     fn map_err(&self, e: QError) -> XmlError {
-        let offset = self.bom + self.qx.error_position();
+        let offset = self.base + self.qx.error_position();
         match e {
             QError::Syntax(SyntaxError::UnclosedDoctype)
             | QError::IllFormed(IllFormedError::MissingDoctypeName) => XmlError::Doctype { offset },
@@ -730,7 +700,7 @@ impl<'a> XmlReader<'a> {
     }
 }
 
-fn find_cdata_end(t: &str) -> Option<usize> {
+pub(crate) fn find_cdata_end(t: &str) -> Option<usize> {
     let b = t.as_bytes();
     let mut from = 0;
     while let Some(i) = memchr::memchr(b'>', b.get(from..)?) {
@@ -741,6 +711,19 @@ fn find_cdata_end(t: &str) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// A quick-xml tokenizer over `body`. End-tag matching is done here, not
+/// by quick-xml, so the tokenizer can be restarted mid-document.
+fn tokenizer(body: &[u8]) -> quick_xml::Reader<&[u8]> {
+    let mut qx = quick_xml::Reader::from_reader(body);
+    let cfg = qx.config_mut();
+    cfg.check_end_names = false;
+    cfg.allow_unmatched_ends = true;
+    cfg.check_comments = true;
+    cfg.expand_empty_elements = false;
+    cfg.trim_text(false);
+    qx
 }
 
 fn read_decl(d: &quick_xml::events::BytesDecl<'_>, offset: u64) -> Result<Declaration, XmlError> {
@@ -772,86 +755,4 @@ fn read_decl(d: &quick_xml::events::BytesDecl<'_>, offset: u64) -> Result<Declar
         encoding,
         standalone,
     })
-}
-
-/// Iterator over the attributes of a [`Tag`].
-#[derive(Debug, Clone)]
-pub struct Attrs<'a> {
-    rest: &'a str,
-    offset: u64,
-}
-
-impl<'a> Attrs<'a> {
-    fn next_checked(&mut self) -> Result<Option<Attr<'a>>, XmlError> {
-        let b = self.rest.as_bytes();
-        let ws = b
-            .iter()
-            .position(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
-            .unwrap_or(b.len());
-        if ws == b.len() {
-            self.rest = "";
-            return Ok(None);
-        }
-        let at = self.offset + ws as u64;
-        if ws == 0 {
-            return Err(XmlError::BadAttribute {
-                offset: at,
-                detail: "attributes must be separated from the name and from each other by whitespace",
-            });
-        }
-        let name_end = b[ws..]
-            .iter()
-            .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'='))
-            .map_or(b.len(), |p| ws + p);
-        let mut i = name_end;
-        while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            i += 1;
-        }
-        if b.get(i) != Some(&b'=') {
-            return Err(XmlError::BadAttribute {
-                offset: self.offset + i as u64,
-                detail: "expected '=' and a quoted value after the attribute name",
-            });
-        }
-        i += 1;
-        while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            i += 1;
-        }
-        let quote = match b.get(i) {
-            Some(&q @ (b'"' | b'\'')) => q,
-            _ => {
-                return Err(XmlError::BadAttribute {
-                    offset: self.offset + i as u64,
-                    detail: "attribute values must be quoted with \" or '",
-                });
-            }
-        };
-        let Some(close) = memchr::memchr(quote, &b[i + 1..]).map(|p| i + 1 + p) else {
-            return Err(XmlError::BadAttribute {
-                offset: self.offset + i as u64,
-                detail: "attribute value has no closing quote",
-            });
-        };
-        let name = &self.rest[ws..name_end];
-        let (prefix, local) = name.split_once(':').unwrap_or(("", name));
-        let attr = Attr {
-            name,
-            prefix,
-            local,
-            raw_value: &self.rest[i + 1..close],
-            offset: self.offset + i as u64 + 1,
-            name_offset: at,
-        };
-        self.rest = &self.rest[close + 1..];
-        self.offset += close as u64 + 1;
-        Ok(Some(attr))
-    }
-}
-
-impl<'a> Iterator for Attrs<'a> {
-    type Item = Attr<'a>;
-
-    fn next(&mut self) -> Option<Attr<'a>> {
-        self.next_checked().ok().flatten()
-    }
 }
