@@ -140,8 +140,12 @@ mod tests {
 
     #[test]
     fn display_names_rule_reference_span_and_detail() {
-        let v = Violation::new(RULE, Scope::Session, "chunk-size \"007\" has a leading zero")
-            .at(Span::new(10, 15));
+        let v = Violation::new(
+            RULE,
+            Scope::Session,
+            "chunk-size \"007\" has a leading zero",
+        )
+        .at(Span::new(10, 15));
         assert_eq!(
             v.to_string(),
             "error: RFC 6242 §4.2 [chunk-size-leading-zero] at bytes 10..15: chunk-size \"007\" has a leading zero"
@@ -151,6 +155,9 @@ mod tests {
     #[test]
     fn warning_display_says_warning_and_omits_missing_span() {
         let v = Violation::new(RULE, Scope::Message, "x").warning();
-        assert_eq!(v.to_string(), "warning: RFC 6242 §4.2 [chunk-size-leading-zero]: x");
+        assert_eq!(
+            v.to_string(),
+            "warning: RFC 6242 §4.2 [chunk-size-leading-zero]: x"
+        );
     }
 }
