@@ -59,6 +59,9 @@ pub struct CaptureOptions {
     pub xml_limits: XmlLimits,
     /// Parse each message (false: framing only, e.g. to measure that layer).
     pub parse_messages: bool,
+    /// Write a one-line summary of each message (false leaves them empty:
+    /// `--stats` times the decoding, not the report's prose).
+    pub summaries: bool,
 }
 
 impl Default for CaptureOptions {
@@ -70,6 +73,7 @@ impl Default for CaptureOptions {
             max_message_size: 64 << 20,
             xml_limits: XmlLimits::default(),
             parse_messages: true,
+            summaries: true,
         }
     }
 }
@@ -96,7 +100,7 @@ pub struct CapturedMessage {
     pub framing: Option<Framing>,
     /// `hello`, `rpc`, `rpc-reply`, `notification`, `junoscript`, ... or
     /// `unparsed` (framing only) and `malformed`.
-    pub kind: String,
+    pub kind: &'static str,
     /// The message-id of an rpc or rpc-reply.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
@@ -180,10 +184,16 @@ impl CaptureReport {
 
 /// Decodes a whole capture.
 pub fn decode(input: &[u8], options: &CaptureOptions) -> CaptureReport {
+    decode_owned(bytes::BytesMut::from(input), options)
+}
+
+/// Decodes a whole capture held in `input`, which the decoders consume in
+/// place (messages are cut out of it without copying).
+pub fn decode_owned(input: bytes::BytesMut, options: &CaptureOptions) -> CaptureReport {
     let protocol = match options.protocol {
         ProtocolChoice::Netconf => Protocol::Netconf,
         ProtocolChoice::Junos => Protocol::Junos,
-        ProtocolChoice::Auto => detect_protocol(input),
+        ProtocolChoice::Auto => detect_protocol(&input),
     };
     match protocol {
         Protocol::Netconf => decode_netconf(input, options),
@@ -202,7 +212,8 @@ pub fn detect_protocol(input: &[u8]) -> Protocol {
     }
 }
 
-fn decode_netconf(input: &[u8], options: &CaptureOptions) -> CaptureReport {
+fn decode_netconf(mut buf: bytes::BytesMut, options: &CaptureOptions) -> CaptureReport {
+    let bytes = buf.len() as u64;
     let mut decoder = match options.framing {
         FramingChoice::Chunked => Decoder::with_framing(
             options.max_message_size,
@@ -211,10 +222,9 @@ fn decode_netconf(input: &[u8], options: &CaptureOptions) -> CaptureReport {
         ),
         _ => Decoder::new(options.max_message_size, options.strictness),
     };
-    let mut buf = bytes::BytesMut::from(input);
     let mut report = CaptureReport {
         protocol: Protocol::Netconf,
-        bytes: input.len() as u64,
+        bytes,
         messages: Vec::new(),
         violations: Vec::new(),
         stopped: None,
@@ -260,9 +270,9 @@ fn push_frame(report: &mut CaptureReport, frame: Frame, options: &CaptureOptions
         index: report.messages.len() + 1,
         span: frame.span,
         framing: Some(frame.framing),
-        kind: "unparsed".to_string(),
+        kind: "unparsed",
         message_id: None,
-        summary: format!("{} byte message", frame.payload.len()),
+        summary: String::new(),
         payload_bytes: frame.payload.len(),
         violations: frame.violations,
     };
@@ -273,13 +283,15 @@ fn push_frame(report: &mut CaptureReport, frame: Frame, options: &CaptureOptions
                 if let Message::Hello(h) = &parsed.message {
                     announced_1_1 = h.base_1_1();
                 }
-                m.kind = parsed.message.kind().to_string();
+                m.kind = parsed.message.kind();
                 m.message_id = parsed.message.message_id().map(str::to_string);
-                m.summary = summarize(&parsed.message);
+                if options.summaries {
+                    m.summary = summarize(&parsed.message);
+                }
                 m.violations.extend(parsed.violations);
             }
             Err(e) => {
-                m.kind = "malformed".to_string();
+                m.kind = "malformed";
                 m.summary = format!("not a readable NETCONF message: {e}");
                 m.violations.push(Violation::new(
                     MALFORMED_MESSAGE,
@@ -288,10 +300,17 @@ fn push_frame(report: &mut CaptureReport, frame: Frame, options: &CaptureOptions
                 ));
             }
         }
-    } else if frame.payload.windows(6).take(4096).any(|w| w == b"<hello") {
-        // Framing-only mode still has to follow the switch to chunked.
-        announced_1_1 =
-            memchr::memmem::find(&frame.payload, netconf::BASE_1_1.as_bytes()).is_some();
+    } else {
+        if options.summaries {
+            m.summary = format!("{} byte message", frame.payload.len());
+        }
+        // Framing-only mode still has to follow the switch to chunked, which
+        // only a hello (the first message) can announce.
+        if report.messages.is_empty() {
+            let head = &frame.payload[..frame.payload.len().min(512)];
+            announced_1_1 = memchr::memmem::find(head, b"<hello").is_some()
+                && memchr::memmem::find(&frame.payload, netconf::BASE_1_1.as_bytes()).is_some();
+        }
     }
     report.messages.push(m);
     announced_1_1
@@ -371,15 +390,15 @@ pub const MALFORMED_JUNOS_ELEMENT: crate::Rule = crate::Rule {
     summary: "every request and reply is a well-formed XML element",
 };
 
-fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
+fn decode_junos(mut buf: bytes::BytesMut, options: &CaptureOptions) -> CaptureReport {
+    let bytes = buf.len() as u64;
     use crate::junos::{JunosEvent, StreamDecoder};
     let mut limits = options.xml_limits;
     limits.max_size = limits.max_size.min(options.max_message_size);
     let mut decoder = StreamDecoder::new(limits);
-    let mut buf = bytes::BytesMut::from(input);
     let mut report = CaptureReport {
         protocol: Protocol::Junos,
-        bytes: input.len() as u64,
+        bytes,
         messages: Vec::new(),
         violations: Vec::new(),
         stopped: None,
@@ -410,7 +429,7 @@ fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
             index: report.messages.len() + 1,
             span: Span::new(offset, consumed_to),
             framing: None,
-            kind: String::new(),
+            kind: "",
             message_id: None,
             summary: String::new(),
             payload_bytes: 0,
@@ -418,7 +437,7 @@ fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
         };
         match event {
             JunosEvent::Declaration(d) => {
-                m.kind = "xml-declaration".into();
+                m.kind = "xml-declaration";
                 m.summary = format!(
                     "<?xml version=\"{}\"{}?>",
                     d.version,
@@ -429,7 +448,7 @@ fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
                 );
             }
             JunosEvent::SessionStart(start) => {
-                m.kind = "junoscript".into();
+                m.kind = "junoscript";
                 m.summary = format!(
                     "<junoscript> version={} release={} hostname={}",
                     start.message.version().unwrap_or("(none)"),
@@ -448,12 +467,12 @@ fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
                 match parsed {
                     Ok(p) => {
                         let (kind, summary) = summarize_junos(&p.message);
-                        m.kind = kind.into();
+                        m.kind = kind;
                         m.summary = summary;
                         m.violations = p.violations;
                     }
                     Err(e) => {
-                        m.kind = "malformed".into();
+                        m.kind = "malformed";
                         m.summary = format!("not a readable element: {e}");
                         m.violations.push(
                             Violation::new(
@@ -467,7 +486,7 @@ fn decode_junos(input: &[u8], options: &CaptureOptions) -> CaptureReport {
                 }
             }
             JunosEvent::SessionEnd => {
-                m.kind = "junoscript-end".into();
+                m.kind = "junoscript-end";
                 m.summary = "</junoscript>: session closed".into();
             }
         }
