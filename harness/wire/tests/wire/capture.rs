@@ -31,11 +31,8 @@ fn auto_framing_switches_to_chunked_after_a_base_1_1_hello_followed_by_chunks() 
     let input = HELLO_1_1.to_string() + &chunk(&ok(101)) + &chunk(&ok(102));
     let r = capture::decode(input.as_bytes(), &CaptureOptions::default());
     assert_eq!(r.protocol, Protocol::Netconf);
-    let kinds: Vec<(&str, Option<Framing>)> = r
-        .messages
-        .iter()
-        .map(|m| (m.kind.as_str(), m.framing))
-        .collect();
+    let kinds: Vec<(&str, Option<Framing>)> =
+        r.messages.iter().map(|m| (m.kind, m.framing)).collect();
     assert_eq!(
         kinds,
         vec![
@@ -71,10 +68,7 @@ fn chunks_after_a_base_1_0_only_hello_are_reported_and_still_decoded() {
         rule_ids(&r)
     );
     assert!(r.has_errors());
-    assert_eq!(
-        r.messages.last().map(|m| m.kind.as_str()),
-        Some("rpc-reply")
-    );
+    assert_eq!(r.messages.last().map(|m| m.kind), Some("rpc-reply"));
 }
 
 #[test]
@@ -165,7 +159,7 @@ fn junoscript_stream_is_detected_and_split_into_session_parts() {
 </junoscript>\n";
     let r = capture::decode(input.as_bytes(), &CaptureOptions::default());
     assert_eq!(r.protocol, Protocol::Junos);
-    let kinds: Vec<&str> = r.messages.iter().map(|m| m.kind.as_str()).collect();
+    let kinds: Vec<&str> = r.messages.iter().map(|m| m.kind).collect();
     assert_eq!(
         kinds,
         vec![
