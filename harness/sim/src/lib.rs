@@ -47,6 +47,7 @@ pub mod junos;
 pub mod notify;
 pub mod rpc_error;
 pub mod seed;
+pub mod serve;
 pub mod time;
 pub mod tree;
 pub mod validate;
