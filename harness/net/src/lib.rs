@@ -45,6 +45,9 @@ pub struct Limits {
     /// Bytes read in one go (the read buffer's size). Messages larger than
     /// this arrive over several reads; the session bounds the whole message.
     pub read_chunk: usize,
+    /// Bytes queued for the peer beyond which reading pauses until the
+    /// peer reads (backpressure against a peer that sends but never reads).
+    pub max_queued_output: usize,
 }
 
 impl Limits {
@@ -54,6 +57,7 @@ impl Limits {
             read_timeout: Duration::from_secs(120),
             write_timeout: Duration::from_secs(30),
             read_chunk: 16 * 1024,
+            max_queued_output: 8 << 20,
         }
     }
 

@@ -149,7 +149,12 @@ async fn connect_inner(addr: &str, config: &SshClientConfig) -> Result<SshStream
         nodelay: true,
         ..Default::default()
     });
-    let tcp = crate::io::connect_tcp(&format!("{host}:{port}"), config.connect_timeout).await;
+    let target = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let tcp = crate::io::connect_tcp(&target, config.connect_timeout).await;
     let tcp = tcp.map_err(|e| match e {
         NetError::Io { source, .. } => NetError::io(format!("connecting to {addr}"), source),
         other => other,
@@ -191,7 +196,7 @@ async fn connect_inner(addr: &str, config: &SshClientConfig) -> Result<SshStream
     if !result.success() {
         return Err(NetError::AuthRejected(config.user.clone()));
     }
-    let channel = handle
+    let mut channel = handle
         .channel_open_session()
         .await
         .map_err(|e| NetError::Ssh(format!("opening a session channel: {e}")))?;
@@ -203,6 +208,20 @@ async fn connect_inner(addr: &str, config: &SshClientConfig) -> Result<SshStream
             .await
     };
     asked.map_err(|e| NetError::Ssh(format!("starting {:?}: {e}", config.subsystem)))?;
+    // The server answers the request before any data flows.
+    loop {
+        match channel.wait().await {
+            Some(russh::ChannelMsg::Success) => break,
+            Some(russh::ChannelMsg::Failure) | Some(russh::ChannelMsg::Close) | None => {
+                return Err(NetError::Ssh(format!(
+                    "the server refused {} {:?}; is it a NETCONF server, and is the name right?",
+                    if config.exec { "command" } else { "subsystem" },
+                    config.subsystem
+                )));
+            }
+            Some(_) => {}
+        }
+    }
     Ok(SshStream {
         stream: channel.into_stream(),
         _handle: handle,

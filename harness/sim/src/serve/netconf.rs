@@ -6,7 +6,6 @@
 use super::{ServeError, SimDevice};
 use crate::device::SessionId;
 use crate::fault::{Action, FaultPlan, FaultState};
-use bytes::Bytes;
 use confuzz_net::{Driver, Limits, NetError, Next};
 use confuzz_wire::netconf::{Hello, RpcReply};
 use confuzz_wire::session::{CloseReason, Event, Session, SessionConfig};
@@ -121,11 +120,14 @@ where
         match action {
             Action::Send(_) => {
                 if let Some(b) = &framed_hello {
-                    driver.write_raw(b).await?;
+                    driver.queue_raw(b.clone());
                 }
             }
-            Action::SendRaw(b) => driver.write_raw(&b).await?,
-            Action::Delay(d) => tokio::time::sleep(d).await,
+            Action::SendRaw(b) => driver.queue_raw(b),
+            Action::Delay(d) => {
+                driver.flush().await?;
+                tokio::time::sleep(d).await;
+            }
             Action::Close => {
                 let _ = driver.shutdown().await;
                 return Ok(());
@@ -217,12 +219,15 @@ where
 {
     for action in actions {
         match action {
-            Action::Delay(d) => tokio::time::sleep(d).await,
-            Action::Send(bytes) => {
-                driver.session_mut().send_message(&bytes)?;
+            Action::Delay(d) => {
+                // What was queued before goes out before the pause.
                 driver.flush().await?;
+                tokio::time::sleep(d).await;
             }
-            Action::SendRaw(bytes) => driver.write_raw(&Bytes::clone(&bytes)).await?,
+            // Queued: the driver writes while it reads, so a client busy
+            // sending cannot block the reply.
+            Action::Send(bytes) => driver.session_mut().send_message(&bytes)?,
+            Action::SendRaw(bytes) => driver.queue_raw(bytes),
             Action::Close => return Ok(Flow::Stop),
         }
     }
