@@ -18,6 +18,9 @@ assert initial, facts
 assert facts["model"] == "MX480", facts["model"]
 assert facts["version"] == "20.4R3.8", facts["version"]
 assert facts["serialnumber"], facts
+assert facts["master"] == "RE0", facts["master"]
+assert facts["2RE"] is False, facts["2RE"]
+assert facts["RE0"]["status"] == "OK", facts["RE0"]
 print("ok: open and facts", facts["hostname"], facts["model"], facts["version"])
 
 inv = dev.rpc.get_chassis_inventory()
