@@ -247,7 +247,10 @@ pub fn run(args: &SimArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    runtime.block_on(serve(args))
+    let result = runtime.block_on(serve(args));
+    // Open sessions are dropped, not waited for: a stop is a stop.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
 }
 
 async fn serve(args: &SimArgs) -> Result<ExitCode> {
