@@ -1,6 +1,7 @@
 //! `confuzz`: protocol conformance and fuzz testing for network-device management protocols.
 
 mod decode;
+mod sim;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,12 +19,15 @@ struct Cli {
 enum Command {
     /// Decode one side of a captured session and report every message and protocol violation.
     Decode(decode::DecodeArgs),
+    /// Serve simulated NETCONF / Junos XML devices over SSH, TCP or stdio.
+    Sim(sim::SimArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode(args) => decode::run(&args),
+        Command::Sim(args) => sim::run(&args),
     };
     match result {
         Ok(code) => code,

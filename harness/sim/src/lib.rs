@@ -4,8 +4,9 @@
 //! that behaves like a real one, so a conformance suite run against it can
 //! fail. This crate is the device model.
 //!
-//! **This crate does no IO.** It opens no socket, starts no thread and
-//! reads no clock. Requests come in as parsed [`Rpc`](confuzz_wire::netconf::Rpc)s
+//! **The device model does no IO.** It opens no socket, starts no thread
+//! and reads no clock; only [`serve`] (the servers, built from
+//! `confuzz-net`) does. Requests come in as parsed [`Rpc`](confuzz_wire::netconf::Rpc)s
 //! with the `now` they arrived at; replies, notifications and the sessions
 //! to drop come out as return values. The network layer wraps a [`Device`]
 //! in a mutex or an actor and serves it over SSH, TCP or stdio.
@@ -31,6 +32,8 @@
 //! - [`junos`]: the Junos operations, the text and set configuration formats, compare.
 //! - [`fault`]: fault plans a transport applies to what it sends.
 //! - [`validate`]: the checks a configuration must pass to be committed.
+//! - [`serve`]: the device served over SSH (NETCONF and the Junos XML
+//!   protocol), TCP and stdio; one shared device per simulated device.
 
 // Operation handlers return `Result<_, RpcError>`: the error is the
 // request's answer, built once and moved into the reply, so its size on the
@@ -47,6 +50,7 @@ pub mod junos;
 pub mod notify;
 pub mod rpc_error;
 pub mod seed;
+pub mod serve;
 pub mod time;
 pub mod tree;
 pub mod validate;

@@ -218,6 +218,7 @@ fn need(op: &str) -> Option<Need> {
         | "create-subscription"
         | "get-chassis-inventory"
         | "get-software-information"
+        | "get-route-engine-information"
         | "get-configuration"
         | "get-rollback-information" => Need::View,
         "edit-config"
@@ -243,6 +244,7 @@ fn is_junos_op(op: &str) -> bool {
         op,
         "get-chassis-inventory"
             | "get-software-information"
+            | "get-route-engine-information"
             | "get-configuration"
             | "get-rollback-information"
             | "lock-configuration"
@@ -589,6 +591,7 @@ impl Device {
             "discard-changes" => self.op_discard_changes(cx).into(),
             "cancel-commit" => self.op_cancel_commit(cx).into(),
             "create-subscription" => self.op_create_subscription(cx).into(),
+            "get-route-engine-information" => self.op_route_engine_information(cx.now),
             _ => self.junos_op(cx),
         }
     }

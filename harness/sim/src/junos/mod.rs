@@ -11,6 +11,7 @@
 //! junoscript session carries.
 
 pub mod compare;
+mod engine;
 pub mod session;
 pub mod set;
 pub mod text;

@@ -366,3 +366,24 @@ fn junos_confirmed_commit_counts_minutes_and_any_commit_confirms() {
     b.dev.handle_timeout(b.at(10_000));
     assert_eq!(host(b.dev.running()), Some("cc2"));
 }
+
+#[test]
+fn route_engine_information_reports_one_master_engine_in_slot_0() {
+    let mut b = Bench::new();
+    let s = b.open("operator");
+    let r = b.call_at(s, 3725, "<get-route-engine-information/>");
+    let info = body(&r);
+    assert_eq!(info.name.local, "route-engine-information");
+    let engines: Vec<_> = info
+        .children
+        .iter()
+        .filter(|c| c.name.local == "route-engine")
+        .collect();
+    assert_eq!(engines.len(), 1);
+    assert_eq!(engines[0].child_text("slot"), Some("0"));
+    assert_eq!(engines[0].child_text("mastership-state"), Some("master"));
+    assert_eq!(
+        engines[0].child_text("up-time"),
+        Some("0 days, 1 hours, 2 minutes, 5 seconds")
+    );
+}

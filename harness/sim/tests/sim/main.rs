@@ -10,4 +10,5 @@ mod netconf_errors;
 mod notifications;
 mod props;
 mod seed001;
+mod serve;
 mod support;
