@@ -438,11 +438,9 @@ pub enum LoadMode {
 pub fn xml_tops(data: &str) -> Result<Vec<Element>, DataError> {
     let root = Element::parse(data.as_bytes(), &tree::limits())
         .map_err(|e| DataError::BadData(format!("the XML data cannot be read: {e}")))?;
-    let tops = if matches!(root.name.local.as_str(), "config" | "data") {
-        root.children
-    } else {
-        vec![root]
-    };
+    let wrapper = matches!(root.name.local.as_str(), "config" | "data")
+        && tree::is_native(root.namespace.as_deref());
+    let tops = if wrapper { root.children } else { vec![root] };
     let mut out = Vec::new();
     for t in tops {
         if schema::module_of(&t).is_native() {

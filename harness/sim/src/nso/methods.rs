@@ -567,6 +567,7 @@ impl Nso {
             "exists" => p.only(&["th", "path"])?,
             _ => p.only(&["th", "path", "result_as", "with_oper", "max_size"])?,
         }
+        p.req_int("th")?;
         let check_default = p.bool("check_default")?.unwrap_or(false);
         let (r, text) = path_param(p, "path")?;
         let t = self.trans_mut(cx, fx, p)?;
@@ -692,6 +693,7 @@ impl Nso {
             "load" => p.only(&["th", "data", "path", "format", "mode"])?,
             _ => p.only(&["th", "path"])?,
         }
+        p.req_int("th")?;
         let op = match method {
             "set_value" => {
                 let (r, text) = path_param(p, "path")?;
@@ -881,6 +883,10 @@ impl Nso {
                 fx.trace = Some(made.clone());
                 t.trace = Some(made);
             }
+            if let Some(fmt) = cp.dry_run.clone() {
+                let changes: Vec<Value> = t.changes().iter().map(|c| c.to_json(false)).collect();
+                return Ok(json!({ "dry-run": { "format": fmt, "changes": changes } }));
+            }
             if !apply && t.validate_lock.is_none() {
                 return Err(reason(
                     ErrorType::MethodFailed,
@@ -897,10 +903,6 @@ impl Nso {
                 && let Some(tr) = &t.trace
             {
                 cp.comment = Some(format!("jsonrpc trace-id {}", tr.trace_id()));
-            }
-            if let Some(fmt) = cp.dry_run.clone() {
-                let changes: Vec<Value> = t.changes().iter().map(|c| c.to_json(false)).collect();
-                return Ok(json!({ "dry-run": { "format": fmt, "changes": changes } }));
             }
         }
         let cookie = cx.cookie.clone().unwrap_or_default();
