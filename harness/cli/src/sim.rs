@@ -3,7 +3,8 @@
 //! Each service is switched on by its listen address. With none given, the
 //! device is served over SSH on 127.0.0.1:10830 (NETCONF's port 830 shifted
 //! by 10000 into the unprivileged range) and over raw TCP on
-//! 127.0.0.1:11830. With `--devices N`, device i (from 0) listens on each
+//! 127.0.0.1:11830, and NSO's JSON-RPC API over HTTP on 127.0.0.1:18080
+//! (NSO's port 8080 shifted the same way). With `--devices N`, device i (from 0) listens on each
 //! service's port + i.
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -13,6 +14,7 @@ use confuzz_net::ssh::{
 };
 use confuzz_sim::config::{Capabilities, DeviceConfig, LoginClass, User};
 use confuzz_sim::fault::{Fault, FaultPlan, Trigger};
+use confuzz_sim::serve::http::{HttpOptions, serve_http};
 use confuzz_sim::serve::netconf::ServeOptions;
 use confuzz_sim::serve::{SimAuth, SimDevice, SimSsh, serve_stdio, serve_tcp, tcp_user};
 use std::net::SocketAddr;
@@ -26,6 +28,8 @@ use tokio::net::TcpListener;
 pub const DEFAULT_SSH: &str = "127.0.0.1:10830";
 /// The raw TCP address served when no service flag is given.
 pub const DEFAULT_TCP: &str = "127.0.0.1:11830";
+/// The HTTP (NSO JSON-RPC) address served when no service flag is given.
+pub const DEFAULT_HTTP: &str = "127.0.0.1:18080";
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -39,9 +43,14 @@ pub struct SimArgs {
     #[arg(long, value_name = "ADDR")]
     pub tcp: Option<SocketAddr>,
 
+    /// Serve NSO's JSON-RPC API over HTTP (`POST /jsonrpc`, login with a
+    /// device user) on ADDR, over the same device state as NETCONF.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+
     /// Serve one NETCONF session on standard input and output, e.g. as an
     /// OpenSSH `Subsystem netconf /path/to/confuzz sim --stdio` command.
-    #[arg(long, conflicts_with_all = ["ssh", "tcp", "devices"])]
+    #[arg(long, conflicts_with_all = ["ssh", "tcp", "http", "devices"])]
     pub stdio: bool,
 
     /// How many devices to serve, each with its own state, on consecutive ports.
@@ -264,22 +273,31 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
         serve_stdio(device, &user, ServeOptions::default()).await?;
         return Ok(ExitCode::SUCCESS);
     }
-    let (ssh, tcp) = match (args.ssh, args.tcp) {
-        (None, None) => (Some(DEFAULT_SSH.parse()?), Some(DEFAULT_TCP.parse()?)),
+    let (ssh, tcp, http) = match (args.ssh, args.tcp, args.http) {
+        (None, None, None) => (
+            Some(DEFAULT_SSH.parse()?),
+            Some(DEFAULT_TCP.parse()?),
+            Some(DEFAULT_HTTP.parse()?),
+        ),
         other => other,
     };
-    if let (Some(s), Some(t)) = (ssh, tcp)
-        && s.ip() == t.ip()
-        && s.port() != 0
-        && t.port() != 0
-    {
-        let (lo, hi) = (s.port().min(t.port()), s.port().max(t.port()));
-        if u32::from(hi) < u32::from(lo) + u32::from(args.devices) {
-            bail!(
-                "--ssh {s} and --tcp {t} overlap for {} devices (each service uses {} consecutive ports); move one of them",
-                args.devices,
-                args.devices
-            );
+    let named = [("--ssh", ssh), ("--tcp", tcp), ("--http", http)];
+    for (i, (na, a)) in named.iter().enumerate() {
+        for (nb, b) in named.iter().skip(i + 1) {
+            if let (Some(s), Some(t)) = (a, b)
+                && s.ip() == t.ip()
+                && s.port() != 0
+                && t.port() != 0
+            {
+                let (lo, hi) = (s.port().min(t.port()), s.port().max(t.port()));
+                if u32::from(hi) < u32::from(lo) + u32::from(args.devices) {
+                    bail!(
+                        "{na} {s} and {nb} {t} overlap for {} devices (each service uses {} consecutive ports); move one of them",
+                        args.devices,
+                        args.devices
+                    );
+                }
+            }
         }
     }
     let keys = read_authorized_keys(args)?;
@@ -320,6 +338,21 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
                     .map_err(anyhow::Error::from)
             });
         }
+        if let Some(addr) = http {
+            let addr = shifted(addr, i)?;
+            let listener = TcpListener::bind(addr).await.with_context(|| {
+                format!(
+                    "listening for HTTP on {addr}; is the port in use? pick another with --http"
+                )
+            })?;
+            line += &format!("  http {}", listener.local_addr()?);
+            let device = device.clone();
+            tasks.spawn(async move {
+                serve_http(device, listener, HttpOptions::default())
+                    .await
+                    .map_err(anyhow::Error::from)
+            });
+        }
         lines.push(line);
     }
     let config = device_config(args, 0);
@@ -348,6 +381,9 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
                 .or(config.users.first())
                 .map_or("-", |u| u.name.as_str())
         );
+    }
+    if http.is_some() {
+        println!("  http: NSO JSON-RPC at POST /jsonrpc (login with a user above)");
     }
     let shown = lines.len().min(20);
     for l in lines.iter().take(shown) {

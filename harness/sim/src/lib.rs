@@ -48,6 +48,7 @@ pub mod fault;
 pub mod filter;
 pub mod junos;
 pub mod notify;
+pub mod nso;
 pub mod rpc_error;
 pub mod seed;
 pub mod serve;

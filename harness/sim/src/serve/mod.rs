@@ -19,6 +19,7 @@
 //! - [`junoscript`]: one Junos XML protocol session per connection.
 //! - [`listen`]: the TCP and SSH listeners, and stdio.
 
+pub mod http;
 pub mod junoscript;
 pub mod listen;
 pub mod netconf;
