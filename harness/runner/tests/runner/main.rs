@@ -1,0 +1,5 @@
+//! Integration tests of the scenario runner: parsing and its errors,
+//! running the suite against the built-in device, snapshots, reports.
+
+mod parse;
+mod suite;
