@@ -56,8 +56,16 @@ impl Vars {
             .ok_or_else(|| format!("variable `${{{name}}}` has no value"))
     }
 
-    /// `text` with every variable replaced by its value.
+    /// `text` with every variable replaced by its value; a value may
+    /// itself use variables (up to 8 levels deep).
     pub fn expand(&self, text: &str) -> Result<String, String> {
+        self.expand_depth(text, 8)
+    }
+
+    fn expand_depth(&self, text: &str, depth: u32) -> Result<String, String> {
+        if depth == 0 {
+            return Err(format!("variables nest too deep (a loop?) in {text:?}"));
+        }
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(i) = rest.find("${") {
@@ -66,7 +74,12 @@ impl Vars {
             let j = after
                 .find('}')
                 .ok_or_else(|| "a `${` without its closing `}`".to_owned())?;
-            out.push_str(&self.get(after[..j].trim())?);
+            let value = self.get(after[..j].trim())?;
+            if value.contains("${") {
+                out.push_str(&self.expand_depth(&value, depth - 1)?);
+            } else {
+                out.push_str(&value);
+            }
             rest = &after[j + 1..];
         }
         out.push_str(rest);
@@ -88,6 +101,10 @@ mod tests {
         assert_eq!(v.expand("${a}/${b}/${ c }").unwrap(), "target/default/7");
         assert!(v.expand("${nope}").is_err());
         assert!(v.expand("${a").is_err());
+        v.defaults.insert("n".into(), "x-${c}".into());
+        assert_eq!(v.expand("${n}").unwrap(), "x-7");
+        v.defaults.insert("loop".into(), "${loop}".into());
+        assert!(v.expand("${loop}").is_err());
     }
 
     #[test]
