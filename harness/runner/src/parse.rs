@@ -7,7 +7,7 @@
 //! and, where a near miss is likely, suggests the fix (`did you mean
 //! `expect`?`).
 
-use crate::model::{ACTION_KEYS, Channel, Payload, SCENARIO_KEYS, STEP_KEYS, Scenario, Step};
+use crate::model::{ACTION_KEYS, Channel, Payload, Scenario, Step};
 use crate::path::Path as XPath;
 use crate::vars::references;
 use std::collections::BTreeSet;
@@ -498,7 +498,6 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
             sessions.remove(&session);
         }
     }
-    let _ = (SCENARIO_KEYS, STEP_KEYS);
     errors
 }
 

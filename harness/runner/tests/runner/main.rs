@@ -2,4 +2,5 @@
 //! running the suite against the built-in device, snapshots, reports.
 
 mod parse;
+mod schema;
 mod suite;
