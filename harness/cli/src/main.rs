@@ -1,6 +1,7 @@
 //! `confuzz`: protocol conformance and fuzz testing for network-device management protocols.
 
 mod decode;
+mod scenario;
 mod sim;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +22,14 @@ enum Command {
     Decode(decode::DecodeArgs),
     /// Serve simulated NETCONF / Junos XML devices over SSH, TCP or stdio.
     Sim(sim::SimArgs),
+    /// Run scenarios against targets (default: the built-in simulated device) and report.
+    Run(scenario::RunArgs),
+    /// Validate scenario files without running them.
+    Check(scenario::CheckArgs),
+    /// Show pending snapshots as diffs and accept or reject them.
+    Review(scenario::ReviewArgs),
+    /// List the targets of the targets file.
+    Targets(scenario::TargetsArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +37,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => decode::run(&args),
         Command::Sim(args) => sim::run(&args),
+        Command::Run(args) => scenario::run(&args),
+        Command::Check(args) => scenario::check(&args),
+        Command::Review(args) => scenario::review(&args),
+        Command::Targets(args) => scenario::targets(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,33 @@
+//! # confuzz-runner: scenarios, targets, snapshots and reports
+//!
+//! What `confuzz run` does every day: read scenario files, replay them
+//! against a target (the built-in simulated device by default), check
+//! every reply, and report for people and for CI.
+//!
+//! ```text
+//!   scenarios/*.yaml ──parse──► Scenario ──run──► StepOutcome ──► report (terminal, JUnit, JSON)
+//!                     (no IO)      │                   ▲
+//!                                  ▼                   │ replies, notifications, violations
+//!                       target (built-in sim or real device) ── snapshots/ (normalized, redacted)
+//! ```
+//!
+//! Parsing ([`parse`]), running ([`run`]) and reporting ([`report`]) are
+//! separate: `confuzz check` parses without any network code.
+//!
+//! - [`model`]: the scenario format as types; [`parse`]: files to
+//!   scenarios with positioned errors and suggestions.
+//! - [`path`]: XPath-like paths for captures and assertions; [`vars`]:
+//!   `${name}` and `${env:NAME}`.
+//! - [`target`]: the targets file and the built-in device.
+//! - [`run`]: executing scenarios; [`snapshot`]: normalize, redact, compare,
+//!   pending files; [`report`]: terminal, JUnit XML and JSON reports.
+
+pub mod junoscript;
+pub mod model;
+pub mod parse;
+pub mod path;
+pub mod report;
+pub mod run;
+pub mod snapshot;
+pub mod target;
+pub mod vars;

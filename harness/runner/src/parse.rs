@@ -1,0 +1,509 @@
+//! Reading scenario files: YAML to [`Scenario`], then the checks YAML
+//! cannot express (one action per step, sessions opened before use,
+//! variables defined before use, paths and regexes that compile). No
+//! network code: `confuzz check` runs this alone.
+//!
+//! Every error names the file, line and column, says what was expected
+//! and, where a near miss is likely, suggests the fix (`did you mean
+//! `expect`?`).
+
+use crate::model::{ACTION_KEYS, Channel, Payload, Scenario, Step};
+use crate::path::Path as XPath;
+use crate::vars::references;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The largest scenario file read.
+pub const MAX_FILE_SIZE: u64 = 1 << 20;
+
+/// A scenario file that cannot be used as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The file.
+    pub file: PathBuf,
+    /// Line, from 1 (0 when unknown).
+    pub line: u64,
+    /// Column, from 1 (0 when unknown).
+    pub column: u64,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// How to fix it, when a likely fix is known.
+    pub suggestion: Option<String>,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(s) = &self.suggestion {
+            write!(f, "\n  help: {s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Every key the format knows, for suggestions.
+const ALL_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "tags",
+    "channels",
+    "vars",
+    "timeout",
+    "rfc-checks",
+    "steps",
+    "session",
+    "hello",
+    "rpc",
+    "raw",
+    "notification",
+    "closed",
+    "wait",
+    "jsonrpc",
+    "jet",
+    "expect",
+    "assert",
+    "capture",
+    "snapshot",
+    "allow-violations",
+    "channel",
+    "capabilities",
+    "file",
+    "within",
+    "ok",
+    "data",
+    "rpc-error",
+    "tag",
+    "type",
+    "severity",
+    "app-tag",
+    "message",
+    "path",
+    "equals",
+    "contains",
+    "matches",
+    "exists",
+    "count",
+    "method",
+    "params",
+    "batch",
+    "error-type",
+    "subscribe",
+    "event",
+    "grpc",
+    "netconf",
+    "junoscript",
+];
+
+/// The closest of `candidates` to `word`, if close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(word, c);
+        let dist = strsim::levenshtein(word, c);
+        if (score >= 0.8 || dist <= 2) && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The words between backticks in `message`.
+fn backticked(message: &str) -> Vec<&str> {
+    message.split('`').skip(1).step_by(2).collect()
+}
+
+fn yaml_error(file: &Path, e: &serde_saphyr::Error) -> ParseError {
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((0, 0));
+    let message = e.without_snippet().to_string();
+    let message = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_start_matches("error: ")
+        .to_owned();
+    let mut suggestion = None;
+    if message.contains("unknown field") || message.contains("unknown variant") {
+        let words = backticked(&message);
+        if let Some((unknown, expected)) = words.split_first() {
+            let pick = if expected.is_empty() {
+                closest(unknown, ALL_KEYS.iter().copied())
+            } else {
+                closest(unknown, expected.iter().copied())
+            };
+            suggestion = pick.map(|p| format!("did you mean `{p}`?"));
+        }
+    } else if message.contains("untagged") {
+        suggestion = Some("write the XML inline as a string, or `{file: path/to.xml}`".into());
+    }
+    ParseError {
+        file: file.to_owned(),
+        line,
+        column,
+        message,
+        suggestion,
+    }
+}
+
+/// Parses `text` (the contents of `file`) into a checked [`Scenario`].
+pub fn parse_str(file: &Path, text: &str) -> Result<Scenario, Vec<ParseError>> {
+    let mut scenario: Scenario =
+        serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(file, &e)])?;
+    scenario.file = file.to_owned();
+    let errors = validate(&scenario);
+    if errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads and parses one scenario file.
+pub fn parse_file(file: &Path) -> Result<Scenario, Vec<ParseError>> {
+    let err = |m: String| {
+        vec![ParseError {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message: m,
+            suggestion: None,
+        }]
+    };
+    let meta = std::fs::metadata(file).map_err(|e| err(format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(err(format!(
+            "the file has {} bytes; scenario files are limited to {MAX_FILE_SIZE} (move payloads to `file:`)",
+            meta.len()
+        )));
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| err(format!("cannot read: {e}")))?;
+    parse_str(file, &text)
+}
+
+/// The scenario files under `paths` (files as given; folders searched
+/// recursively for `*.yaml` / `*.yml`), sorted.
+pub fn find_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir)? {
+                    let path = entry?.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if matches!(
+                        path.extension().and_then(|e| e.to_str()),
+                        Some("yaml" | "yml")
+                    ) {
+                        out.push(path);
+                    }
+                }
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Parses every scenario under `paths`: the scenarios, and every error.
+pub fn load(paths: &[PathBuf]) -> (Vec<Scenario>, Vec<ParseError>) {
+    let files = match find_files(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![ParseError {
+                    file: paths.first().cloned().unwrap_or_default(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot list scenario files: {e}"),
+                    suggestion: None,
+                }],
+            );
+        }
+    };
+    let mut scenarios = Vec::new();
+    let mut errors = Vec::new();
+    let mut names: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    for f in files {
+        match parse_file(&f) {
+            Ok(s) => {
+                if let Some(other) = names.insert(s.name.clone(), f.clone()) {
+                    errors.push(ParseError {
+                        file: f.clone(),
+                        line: 1,
+                        column: 1,
+                        message: format!(
+                            "scenario name {:?} is also used by {}",
+                            s.name,
+                            other.display()
+                        ),
+                        suggestion: Some("give each scenario its own name".into()),
+                    });
+                }
+                scenarios.push(s);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    (scenarios, errors)
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// The name a step gets in reports and snapshot files.
+pub fn step_name(index: usize, step: &Step) -> String {
+    match &step.name {
+        Some(n) => n.clone(),
+        None => format!(
+            "{:02}-{}",
+            index + 1,
+            step.actions().first().copied().unwrap_or("step")
+        ),
+    }
+}
+
+/// Reads a payload: the inline text, or the file relative to `scenario_file`.
+pub fn payload_text(scenario_file: &Path, payload: &Payload) -> Result<String, String> {
+    match payload {
+        Payload::Inline(s) => Ok(s.clone()),
+        Payload::File { file } => {
+            let base = scenario_file.parent().unwrap_or(Path::new("."));
+            let p = base.join(file);
+            std::fs::read_to_string(&p).map_err(|e| format!("payload file {}: {e}", p.display()))
+        }
+    }
+}
+
+fn validate(s: &Scenario) -> Vec<ParseError> {
+    let mut errors = Vec::new();
+    let at = |line: u64, column: u64, message: String, suggestion: Option<String>| ParseError {
+        file: s.file.clone(),
+        line,
+        column,
+        message,
+        suggestion,
+    };
+    if !valid_name(&s.name) {
+        errors.push(at(
+            1,
+            1,
+            format!("scenario name {:?} is not usable in file names", s.name),
+            Some("use letters, digits, `-`, `_` and `.` (at most 100)".into()),
+        ));
+    }
+    if s.steps.is_empty() {
+        errors.push(at(1, 1, "the scenario has no steps".into(), None));
+    }
+    let channels: BTreeSet<Channel> = s.channels.iter().copied().collect();
+    let mut known_vars: BTreeSet<String> = s.vars.keys().cloned().collect();
+    let mut sessions: BTreeSet<String> = BTreeSet::new();
+    let mut step_names: BTreeSet<String> = BTreeSet::new();
+    for (i, spanned) in s.steps.iter().enumerate() {
+        let step = &spanned.value;
+        let (line, col) = (spanned.referenced.line(), spanned.referenced.column());
+        let mut err = |m: String, sug: Option<String>| errors.push(at(line, col, m, sug));
+        let name = step_name(i, step);
+        if !valid_name(&name) {
+            err(
+                format!("step name {name:?} is not usable in file names"),
+                Some("use letters, digits, `-`, `_` and `.`".into()),
+            );
+        }
+        if !step_names.insert(name.clone()) {
+            err(
+                format!("step name {name:?} is used twice in this scenario"),
+                Some("give each step its own `name`".into()),
+            );
+        }
+        let actions = step.actions();
+        match actions.as_slice() {
+            [] => err(
+                format!(
+                    "step {} has no action; expected one of {}",
+                    i + 1,
+                    list(ACTION_KEYS)
+                ),
+                Some("`hello: {}` opens a session; `rpc: <get/>` sends an rpc".into()),
+            ),
+            [_] => {}
+            many => err(
+                format!(
+                    "step {} has {} actions ({}); a step does one thing",
+                    i + 1,
+                    many.len(),
+                    list(many)
+                ),
+                Some("split it into one step per action".into()),
+            ),
+        }
+        let action = actions.first().copied().unwrap_or("");
+        let reads_message = matches!(action, "hello" | "rpc" | "raw" | "notification");
+        if step.expect.is_some() && !matches!(action, "rpc" | "raw") {
+            err(
+                format!("`expect` checks a reply, but this step's action is `{action}`"),
+                Some("put `expect` on an `rpc` or `raw` step".into()),
+            );
+        }
+        if !reads_message
+            && (!step.assert.is_empty() || !step.capture.is_empty() || step.snapshot.is_some())
+        {
+            err(
+                format!(
+                    "`assert`, `capture` and `snapshot` read a message, but this step's action is `{action}`"
+                ),
+                Some("use them on a `hello`, `rpc`, `raw` or `notification` step".into()),
+            );
+        }
+        let session = step.session().to_owned();
+        if let Some(h) = &step.hello {
+            let ch = h.channel.unwrap_or(Channel::Netconf);
+            if !channels.contains(&ch) {
+                err(
+                    format!(
+                        "the hello opens a {} session, but `channels` does not list {}",
+                        ch.as_str(),
+                        ch.as_str()
+                    ),
+                    Some(format!("add `{}` to `channels`", ch.as_str())),
+                );
+            }
+            if !sessions.insert(session.clone()) {
+                err(
+                    format!("session {session:?} is already open"),
+                    Some("name the second session, e.g. `session: second`".into()),
+                );
+            }
+        } else if matches!(action, "rpc" | "raw" | "notification" | "closed")
+            && !sessions.contains(&session)
+        {
+            let sug = closest(&session, sessions.iter().map(String::as_str))
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| {
+                    format!("open it first with a `hello` step (session: {session})")
+                });
+            err(
+                format!("session {session:?} is not open at this step"),
+                Some(sug),
+            );
+        }
+        if step.jsonrpc.is_some() && !channels.contains(&Channel::Jsonrpc) {
+            err(
+                "a jsonrpc step, but `channels` does not list jsonrpc".into(),
+                Some("add `jsonrpc` to `channels`".into()),
+            );
+        }
+        if step.jet.is_some() && !channels.contains(&Channel::Jet) {
+            err(
+                "a jet step, but `channels` does not list jet".into(),
+                Some("add `jet` to `channels`".into()),
+            );
+        }
+        // Variables used must be defined before.
+        let mut texts: Vec<String> = Vec::new();
+        for p in [&step.rpc, &step.raw].into_iter().flatten() {
+            match payload_text(&s.file, p) {
+                Ok(t) => texts.push(t),
+                Err(e) => err(e, Some("the path is relative to the scenario file".into())),
+            }
+        }
+        if let Some(h) = &step.hello {
+            texts.extend(h.capabilities.iter().flatten().cloned());
+        }
+        for a in &step.assert {
+            texts.extend(
+                [&a.equals, &a.contains, &a.matches]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+            texts.push(a.path.clone());
+        }
+        for t in &texts {
+            for r in references(t) {
+                match r {
+                    Ok(v) if v.starts_with("env:") => {}
+                    Ok(v) if known_vars.contains(&v) => {}
+                    Ok(v) => {
+                        let sug = closest(&v, known_vars.iter().map(String::as_str))
+                            .map(|c| format!("did you mean `${{{c}}}`?"))
+                            .unwrap_or_else(|| {
+                                format!(
+                                    "capture it in an earlier step, or give it a default under `vars:` ({v}: ...)"
+                                )
+                            });
+                        err(
+                            format!("variable `${{{v}}}` is not defined at this step"),
+                            Some(sug),
+                        );
+                    }
+                    Err(m) => err(m, Some("write `${name}` or `${env:NAME}`".into())),
+                }
+            }
+        }
+        for a in &step.assert {
+            if let Err(e) = XPath::parse(&a.path) {
+                err(e.to_string(), None);
+            }
+            if a.equals.is_none()
+                && a.contains.is_none()
+                && a.matches.is_none()
+                && a.exists.is_none()
+                && a.count.is_none()
+            {
+                err(
+                    format!("the assertion on {:?} checks nothing", a.path),
+                    Some("add one of equals, contains, matches, exists, count".into()),
+                );
+            }
+            if let Some(m) = &a.matches
+                && references(m).is_empty()
+                && let Err(e) = regex::Regex::new(m)
+            {
+                err(format!("`matches` is not a regular expression: {e}"), None);
+            }
+        }
+        for (var, path) in &step.capture {
+            if let Err(e) = XPath::parse(path) {
+                err(e.to_string(), None);
+            }
+            known_vars.insert(var.clone());
+        }
+        if step.closed.is_some() {
+            sessions.remove(&session);
+        }
+        if matches!(step.expect, Some(crate::model::Expect::Closed)) {
+            sessions.remove(&session);
+        }
+    }
+    errors
+}
+
+fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

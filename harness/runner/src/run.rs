@@ -1,0 +1,1040 @@
+//! Running scenarios against targets.
+//!
+//! Each scenario runs against each selected target. On the built-in
+//! device every scenario gets a fresh simulated device on loopback (NETCONF
+//! over TCP, the Junos XML protocol over SSH), so scenarios run
+//! concurrently without sharing state. On a real target the scenarios run
+//! one after another. The first failing step skips the rest of its
+//! scenario.
+
+// An action's error carries what was sent and received so far, built once
+// per failing step; boxing it would buy nothing on this cold path.
+#![allow(clippy::result_large_err)]
+
+use crate::junoscript::{Incoming, JunosClient};
+use crate::model::{Channel, Expect, Scenario, Step};
+use crate::parse::{payload_text, step_name};
+use crate::path::Path as XPath;
+use crate::snapshot::{Comparison, SnapshotKey};
+use crate::target::{Target, TargetKind};
+use crate::vars::Vars;
+use confuzz_net::ssh::{HostKeyCheck, SshClientConfig, SshServer, SshServerConfig};
+use confuzz_net::{Limits, NetError, NetconfClient};
+use confuzz_sim::serve::netconf::ServeOptions;
+use confuzz_sim::serve::{SimAuth, SimDevice, SimSsh, serve_tcp};
+use confuzz_wire::Violation;
+use confuzz_wire::netconf::{BASE_1_0, BASE_1_1};
+use confuzz_wire::session::{Event, SessionConfig};
+use confuzz_wire::xml::{Element, XmlLimits};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// How a run behaves.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The snapshot root (`snapshots/`).
+    pub snapshot_root: PathBuf,
+    /// New snapshots fail too (CI, `--check`), not only changed ones.
+    pub check_snapshots: bool,
+    /// How many scenarios run at once.
+    pub jobs: usize,
+    /// A step's time limit when it gives none.
+    pub step_timeout: Duration,
+    /// A scenario's time limit when it gives none.
+    pub scenario_timeout: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            snapshot_root: PathBuf::from("snapshots"),
+            check_snapshots: false,
+            jobs: 8,
+            step_timeout: Duration::from_secs(10),
+            scenario_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// A step's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Every check held.
+    Pass,
+    /// A check failed, or the action could not be carried out.
+    Fail,
+    /// Not run: an earlier step failed.
+    Skip,
+}
+
+/// What one step did.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepOutcome {
+    /// The step's name.
+    pub name: String,
+    /// Its action.
+    pub action: String,
+    /// Pass, fail or skip.
+    pub status: Status,
+    /// What was sent.
+    pub sent: Option<String>,
+    /// What came back.
+    pub received: Option<String>,
+    /// Why it failed.
+    pub failure: Option<String>,
+    /// Notes that do not fail the step (e.g. a new snapshot pending).
+    pub notes: Vec<String>,
+    /// How long it took.
+    pub elapsed_ms: u128,
+    /// The snapshot file this step checks, if any.
+    pub snapshot: Option<PathBuf>,
+}
+
+/// What one scenario did against one target.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioOutcome {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Its file.
+    pub file: PathBuf,
+    /// The target's name.
+    pub target: String,
+    /// Every step, in order.
+    pub steps: Vec<StepOutcome>,
+    /// A failure before any step ran (the target could not be started).
+    pub setup_error: Option<String>,
+    /// How long it took.
+    pub elapsed_ms: u128,
+}
+
+impl ScenarioOutcome {
+    /// Whether every step passed.
+    pub fn passed(&self) -> bool {
+        self.setup_error.is_none() && self.steps.iter().all(|s| s.status == Status::Pass)
+    }
+
+    /// The first failed step.
+    pub fn first_failure(&self) -> Option<&StepOutcome> {
+        self.steps.iter().find(|s| s.status == Status::Fail)
+    }
+}
+
+/// A whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuiteOutcome {
+    /// Every scenario against every target it ran on.
+    pub scenarios: Vec<ScenarioOutcome>,
+    /// How long the run took.
+    pub elapsed_ms: u128,
+}
+
+impl SuiteOutcome {
+    /// Whether every scenario passed.
+    pub fn passed(&self) -> bool {
+        self.scenarios.iter().all(ScenarioOutcome::passed)
+    }
+
+    /// How many steps had each status: (pass, fail, skip).
+    pub fn step_counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for s in self.scenarios.iter().flat_map(|s| &s.steps) {
+            match s.status {
+                Status::Pass => c.0 += 1,
+                Status::Fail => c.1 += 1,
+                Status::Skip => c.2 += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Runs every scenario against every target that accepts its tags, at
+/// most `options.jobs` at once; `progress` is called as each finishes.
+pub async fn run_suite(
+    scenarios: &[Scenario],
+    targets: &[Target],
+    options: &RunOptions,
+    progress: impl Fn(&ScenarioOutcome),
+) -> SuiteOutcome {
+    let start = Instant::now();
+    let sem = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
+    let options = Arc::new(options.clone());
+    let mut handles = Vec::new();
+    for target in targets {
+        let target = Arc::new(target.clone());
+        // A real device runs one scenario at a time (they share its state).
+        let serial = Arc::new(tokio::sync::Mutex::new(()));
+        for scenario in scenarios.iter().filter(|s| target.accepts(&s.tags)) {
+            let scenario = Arc::new(scenario.clone());
+            let (target, options, sem, serial) =
+                (target.clone(), options.clone(), sem.clone(), serial.clone());
+            handles.push(tokio::spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                let _one = match target.kind {
+                    TargetKind::Remote { .. } => Some(serial.lock_owned().await),
+                    TargetKind::Builtin(_) => None,
+                };
+                run_scenario(&scenario, &target, &options).await
+            }));
+        }
+    }
+    let mut out = Vec::new();
+    for h in handles {
+        if let Ok(o) = h.await {
+            progress(&o);
+            out.push(o);
+        }
+    }
+    SuiteOutcome {
+        scenarios: out,
+        elapsed_ms: start.elapsed().as_millis(),
+    }
+}
+
+/// The built-in device serving one scenario; its tasks end when dropped.
+struct Builtin {
+    tcp: String,
+    ssh: Option<(String, SshClientConfig)>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Builtin {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+fn host_key_path() -> PathBuf {
+    std::env::temp_dir()
+        .join(format!("confuzz-runner-{}", std::process::id()))
+        .join("sim_host_ed25519_key")
+}
+
+async fn start_builtin(
+    config: &confuzz_sim::DeviceConfig,
+    junoscript: bool,
+) -> Result<Builtin, String> {
+    let device = SimDevice::new(config.clone());
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+    let tcp = listener
+        .local_addr()
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let mut tasks = vec![tokio::spawn({
+        let device = device.clone();
+        async move {
+            let _ = serve_tcp(device, listener, ServeOptions::default()).await;
+        }
+    })];
+    let mut ssh = None;
+    if junoscript {
+        let key = confuzz_net::ssh::load_or_create_host_key(&host_key_path())
+            .map_err(|e| format!("built-in device host key: {e}"))?;
+        let fp = confuzz_net::ssh::fingerprint(key.public_key());
+        let l = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+        let addr = l.local_addr().map_err(|e| e.to_string())?.to_string();
+        let server = SshServer::new(
+            SshServerConfig::new(key),
+            Arc::new(SimAuth::new(device.clone(), Vec::new())),
+            Arc::new(SimSsh::new(device.clone(), ServeOptions::default())),
+        );
+        tasks.push(tokio::spawn(async move {
+            let _ = server.serve(l).await;
+        }));
+        let user = config
+            .users
+            .iter()
+            .find(|u| u.class.may_configure())
+            .or(config.users.first())
+            .ok_or("the built-in device has no user")?;
+        let mut cfg =
+            SshClientConfig::password(&user.name, &user.password, HostKeyCheck::Fingerprint(fp));
+        cfg.subsystem = "junoscript".into();
+        cfg.exec = true;
+        ssh = Some((addr, cfg));
+    }
+    Ok(Builtin { tcp, ssh, tasks })
+}
+
+enum Sess {
+    Netconf(Box<NetconfClient>),
+    Junos(Box<JunosClient>),
+}
+
+/// What an action produced, for the checks.
+#[derive(Default)]
+struct Got {
+    sent: Option<String>,
+    received: Option<String>,
+    tree: Option<Element>,
+    violations: Vec<Violation>,
+    /// The session ended as part of the action.
+    closed: bool,
+}
+
+struct Ctx<'a> {
+    scenario: &'a Scenario,
+    target: &'a Target,
+    options: &'a RunOptions,
+    builtin: Option<&'a Builtin>,
+    sessions: HashMap<String, Sess>,
+    vars: Vars,
+}
+
+/// Runs one scenario against one target.
+pub async fn run_scenario(
+    scenario: &Scenario,
+    target: &Target,
+    options: &RunOptions,
+) -> ScenarioOutcome {
+    let start = Instant::now();
+    let mut outcome = ScenarioOutcome {
+        scenario: scenario.name.clone(),
+        file: scenario.file.clone(),
+        target: target.name.clone(),
+        steps: Vec::new(),
+        setup_error: None,
+        elapsed_ms: 0,
+    };
+    let builtin = match &target.kind {
+        TargetKind::Builtin(config) => {
+            match start_builtin(config, scenario.channels.contains(&Channel::Junoscript)).await {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    outcome.setup_error = Some(e);
+                    return outcome;
+                }
+            }
+        }
+        TargetKind::Remote { .. } => None,
+    };
+    let mut ctx = Ctx {
+        scenario,
+        target,
+        options,
+        builtin: builtin.as_ref(),
+        sessions: HashMap::new(),
+        vars: Vars {
+            captured: Default::default(),
+            target: target.vars.clone(),
+            defaults: scenario.vars.clone(),
+        },
+    };
+    let limit = scenario
+        .timeout
+        .map(|d| d.0)
+        .unwrap_or(options.scenario_timeout);
+    let deadline = Instant::now() + limit;
+    let mut failed = false;
+    for (i, spanned) in scenario.steps.iter().enumerate() {
+        let step = &spanned.value;
+        let name = step_name(i, step);
+        let action = step.actions().first().copied().unwrap_or("").to_owned();
+        if failed {
+            outcome.steps.push(StepOutcome {
+                name,
+                action,
+                status: Status::Skip,
+                sent: None,
+                received: None,
+                failure: None,
+                notes: Vec::new(),
+                elapsed_ms: 0,
+                snapshot: None,
+            });
+            continue;
+        }
+        let t0 = Instant::now();
+        let step_limit = step.timeout.map(|d| d.0).unwrap_or(options.step_timeout);
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let limit = step_limit.min(remaining);
+        let mut so = StepOutcome {
+            name: name.clone(),
+            action: action.clone(),
+            status: Status::Pass,
+            sent: None,
+            received: None,
+            failure: None,
+            notes: Vec::new(),
+            elapsed_ms: 0,
+            snapshot: None,
+        };
+        let result = match tokio::time::timeout(limit, ctx.act(step, limit)).await {
+            Ok(r) => r,
+            Err(_) if remaining <= step_limit => Err((
+                Got::default(),
+                format!("the scenario's time limit ({limit:?}) ran out during this step"),
+            )),
+            Err(_) => Err((
+                Got::default(),
+                format!("the step did not finish within its time limit of {limit:?}"),
+            )),
+        };
+        match result {
+            Ok(got) => {
+                so.sent = got.sent.clone();
+                so.received = got.received.clone();
+                if let Err(e) = ctx.check(step, &name, &got, &mut so) {
+                    so.status = Status::Fail;
+                    so.failure = Some(e);
+                }
+            }
+            Err((got, e)) => {
+                so.sent = got.sent;
+                so.received = got.received;
+                so.status = Status::Fail;
+                so.failure = Some(e);
+            }
+        }
+        so.elapsed_ms = t0.elapsed().as_millis();
+        failed = so.status == Status::Fail;
+        outcome.steps.push(so);
+    }
+    // Close what the scenario left open, politely and briefly.
+    for (_, s) in ctx.sessions.drain() {
+        if let Sess::Netconf(c) = s {
+            let _ = tokio::time::timeout(Duration::from_secs(1), c.close()).await;
+        }
+    }
+    drop(builtin);
+    outcome.elapsed_ms = start.elapsed().as_millis();
+    outcome
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn expand_capability(c: &str) -> String {
+    match c {
+        "base:1.0" => BASE_1_0.to_owned(),
+        "base:1.1" => BASE_1_1.to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+type ActResult = Result<Got, (Got, String)>;
+
+fn fail<T>(got: Got, message: impl Into<String>) -> Result<T, (Got, String)> {
+    Err((got, message.into()))
+}
+
+impl Ctx<'_> {
+    fn payload(&self, p: &crate::model::Payload) -> Result<String, (Got, String)> {
+        let t = payload_text(&self.scenario.file, p).map_err(|e| (Got::default(), e))?;
+        self.vars.expand(&t).map_err(|e| (Got::default(), e))
+    }
+
+    async fn act(&mut self, step: &Step, limit: Duration) -> ActResult {
+        let session = step.session().to_owned();
+        if let Some(h) = &step.hello {
+            return self.hello(&session, h).await;
+        }
+        if let Some(p) = &step.rpc {
+            let op = self.payload(p)?;
+            let expect_closed = matches!(step.expect, Some(Expect::Closed));
+            return self.rpc(&session, op, expect_closed, limit).await;
+        }
+        if let Some(p) = &step.raw {
+            let msg = self.payload(p)?;
+            return self.raw(&session, msg).await;
+        }
+        if let Some(w) = &step.notification {
+            let within = w.within.map(|d| d.0).unwrap_or(limit);
+            let Some(Sess::Netconf(c)) = self.sessions.get_mut(&session) else {
+                return fail(
+                    Got::default(),
+                    format!("session {session:?} is not a NETCONF session"),
+                );
+            };
+            return match c.next_notification(within).await {
+                Ok(Some(n)) => {
+                    let raw = n.to_bytes();
+                    let tree = Element::parse(&raw, &XmlLimits::default()).ok();
+                    Ok(Got {
+                        received: Some(text(&raw)),
+                        tree,
+                        violations: c.take_violations(),
+                        ..Got::default()
+                    })
+                }
+                Ok(None) => fail(
+                    Got::default(),
+                    format!("no <notification> within {within:?}"),
+                ),
+                Err(e) => fail(Got::default(), format!("waiting for a notification: {e}")),
+            };
+        }
+        if let Some(w) = &step.closed {
+            let within = w.within.map(|d| d.0).unwrap_or(limit);
+            let Some(s) = self.sessions.remove(&session) else {
+                return fail(Got::default(), format!("session {session:?} is not open"));
+            };
+            return match s {
+                Sess::Netconf(mut c) => {
+                    let mut got = Got::default();
+                    match tokio::time::timeout(within, wait_closed(&mut c, &mut got.violations))
+                        .await
+                    {
+                        Ok(()) => {
+                            got.closed = true;
+                            Ok(got)
+                        }
+                        Err(_) => fail(got, format!("the session was still open after {within:?}")),
+                    }
+                }
+                Sess::Junos(mut c) => match c.read(within).await {
+                    Ok(Incoming::End) => Ok(Got::default()),
+                    Ok(Incoming::Element(raw, _)) => fail(
+                        Got {
+                            received: Some(text(&raw)),
+                            ..Got::default()
+                        },
+                        "the session sent a message instead of ending",
+                    ),
+                    Err(e) => fail(Got::default(), e),
+                },
+            };
+        }
+        if let Some(d) = &step.wait {
+            tokio::time::sleep(d.0).await;
+            return Ok(Got::default());
+        }
+        if step.jsonrpc.is_some() {
+            return fail(
+                Got::default(),
+                format!(
+                    "channel jsonrpc not available on target {}: confuzz does not speak JSON-RPC over HTTP yet",
+                    self.target.name
+                ),
+            );
+        }
+        if step.jet.is_some() {
+            return fail(
+                Got::default(),
+                format!(
+                    "channel jet not available on target {}: confuzz does not speak MQTT or gRPC yet",
+                    self.target.name
+                ),
+            );
+        }
+        fail(Got::default(), "the step has no action")
+    }
+
+    async fn hello(&mut self, session: &str, h: &crate::model::HelloStep) -> ActResult {
+        let channel = h.channel.unwrap_or(Channel::Netconf);
+        match channel {
+            Channel::Netconf => {
+                let mut config = SessionConfig::client();
+                config.reply_timeout = None;
+                if let Some(caps) = &h.capabilities {
+                    let mut out = Vec::new();
+                    for c in caps {
+                        out.push(expand_capability(
+                            &self.vars.expand(c).map_err(|e| (Got::default(), e))?,
+                        ));
+                    }
+                    config.capabilities = out;
+                }
+                let sent =
+                    confuzz_wire::netconf::Hello::new(config.capabilities.clone()).to_bytes();
+                let client = match (&self.target.kind, self.builtin) {
+                    (TargetKind::Builtin(_), Some(b)) => {
+                        NetconfClient::connect_tcp(&b.tcp, config, Limits::client()).await
+                    }
+                    (TargetKind::Remote { address, ssh, .. }, _) => {
+                        NetconfClient::connect_ssh(address, ssh, config, Limits::client()).await
+                    }
+                    _ => return fail(Got::default(), "the built-in device is not running"),
+                };
+                let mut client = client.map_err(|e| {
+                    (
+                        Got {
+                            sent: Some(text(&sent)),
+                            ..Got::default()
+                        },
+                        format!("the session could not be opened: {e}"),
+                    )
+                })?;
+                let raw = client
+                    .server_hello()
+                    .map(|h| h.to_bytes())
+                    .unwrap_or_default();
+                let got = Got {
+                    sent: Some(text(&sent)),
+                    received: Some(text(&raw)),
+                    tree: Element::parse(&raw, &XmlLimits::default()).ok(),
+                    violations: client.take_violations(),
+                    closed: false,
+                };
+                self.sessions
+                    .insert(session.to_owned(), Sess::Netconf(Box::new(client)));
+                Ok(got)
+            }
+            Channel::Junoscript => {
+                let (addr, cfg) = match (&self.target.kind, self.builtin) {
+                    (TargetKind::Builtin(_), Some(b)) => match &b.ssh {
+                        Some((a, c)) => (a.clone(), c.clone()),
+                        None => return fail(Got::default(), "the built-in device serves no SSH"),
+                    },
+                    (
+                        TargetKind::Remote {
+                            junoscript_address,
+                            ssh,
+                            ..
+                        },
+                        _,
+                    ) => {
+                        let mut c = (**ssh).clone();
+                        c.subsystem = "junoscript".into();
+                        c.exec = true;
+                        (junoscript_address.clone(), c)
+                    }
+                    _ => return fail(Got::default(), "the built-in device is not running"),
+                };
+                let stream = confuzz_net::ssh::connect_ssh(&addr, &cfg)
+                    .await
+                    .map_err(|e| (Got::default(), format!("SSH to {addr}: {e}")))?;
+                let client = JunosClient::start(Box::new(stream), Duration::from_secs(30))
+                    .await
+                    .map_err(|e| (Got::default(), e))?;
+                let received = client.server_start.as_ref().map(|s| {
+                    let mut out = Vec::new();
+                    s.write(&mut out);
+                    text(&out)
+                });
+                self.sessions
+                    .insert(session.to_owned(), Sess::Junos(Box::new(client)));
+                Ok(Got {
+                    sent: Some("<junoscript version=\"1.0\">".into()),
+                    received,
+                    ..Got::default()
+                })
+            }
+            other => fail(
+                Got::default(),
+                format!(
+                    "channel {} not available on target {}: only netconf and junoscript sessions can be opened",
+                    other.as_str(),
+                    self.target.name
+                ),
+            ),
+        }
+    }
+
+    async fn rpc(
+        &mut self,
+        session: &str,
+        op: String,
+        expect_closed: bool,
+        limit: Duration,
+    ) -> ActResult {
+        let Some(s) = self.sessions.get_mut(session) else {
+            return fail(Got::default(), format!("session {session:?} is not open"));
+        };
+        let mut got = Got {
+            sent: Some(op.clone()),
+            ..Got::default()
+        };
+        match s {
+            Sess::Netconf(c) => {
+                let reply = match c.rpc(&op).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        got.violations = c.take_violations();
+                        return fail(got, format!("no reply: {e}"));
+                    }
+                };
+                got.received = Some(text(&reply.raw));
+                got.tree = Element::parse(&reply.raw, &XmlLimits::default()).ok();
+                got.violations = c.take_violations();
+                if expect_closed && reply.reply.is_ok() {
+                    let mut v = Vec::new();
+                    let closed = tokio::time::timeout(limit, wait_closed(c, &mut v)).await;
+                    got.violations.extend(v);
+                    got.closed = closed.is_ok();
+                    if got.closed {
+                        self.sessions.remove(session);
+                    }
+                }
+                Ok(got)
+            }
+            Sess::Junos(c) => {
+                match c.rpc(&op, limit).await {
+                    Ok(Incoming::Element(raw, v)) => {
+                        got.received = Some(text(&raw));
+                        got.tree = Element::parse(&raw, &XmlLimits::default()).ok();
+                        got.violations = v;
+                    }
+                    Ok(Incoming::End) => {
+                        got.closed = true;
+                        return if expect_closed {
+                            self.sessions.remove(session);
+                            Ok(got)
+                        } else {
+                            fail(got, "the server ended the session instead of replying")
+                        };
+                    }
+                    Err(e) => return fail(got, e),
+                }
+                if expect_closed {
+                    got.closed = matches!(c.read(limit).await, Ok(Incoming::End));
+                    if got.closed {
+                        self.sessions.remove(session);
+                    }
+                }
+                Ok(got)
+            }
+        }
+    }
+
+    async fn raw(&mut self, session: &str, msg: String) -> ActResult {
+        let Some(Sess::Netconf(c)) = self.sessions.get_mut(session) else {
+            return fail(
+                Got::default(),
+                format!("session {session:?} is not an open NETCONF session"),
+            );
+        };
+        let mut got = Got {
+            sent: Some(msg.clone()),
+            ..Got::default()
+        };
+        got.violations = c.take_violations();
+        if let Err(e) = c.driver().session_mut().send_message(msg.as_bytes()) {
+            return fail(got, format!("cannot send: {e}"));
+        }
+        loop {
+            match c.driver().next_event().await {
+                Ok(Event::Reply { raw, .. })
+                | Ok(Event::UnmatchedReply { raw, .. })
+                | Ok(Event::Malformed { raw, .. }) => {
+                    got.received = Some(text(&raw));
+                    got.tree = Element::parse(&raw, &XmlLimits::default()).ok();
+                    // Violations that arrive with the reply are read now.
+                    while let Some(ev) = c.driver().session_mut().poll_event() {
+                        if let Event::Violation(v) = ev {
+                            got.violations.push(v);
+                        }
+                    }
+                    return Ok(got);
+                }
+                Ok(Event::Violation(v)) => got.violations.push(v),
+                Ok(Event::Closed { .. }) | Err(NetError::Closed(_)) => {
+                    got.closed = true;
+                    return fail(got, "the session closed instead of replying");
+                }
+                Ok(_) => {}
+                Err(e) => return fail(got, format!("no reply: {e}")),
+            }
+        }
+    }
+
+    fn check(
+        &mut self,
+        step: &Step,
+        name: &str,
+        got: &Got,
+        so: &mut StepOutcome,
+    ) -> Result<(), String> {
+        if let Some(expect) = &step.expect {
+            let Some(tree) = &got.tree else {
+                return Err(format!(
+                    "expected {}, but the reply is not readable XML",
+                    describe(expect)
+                ));
+            };
+            check_expect(expect, tree)?;
+            if matches!(expect, Expect::Closed) && !got.closed {
+                return Err("expected the session to close after <ok/>, but it stayed open".into());
+            }
+        }
+        if self.scenario.rfc_checks() {
+            let bad: Vec<&Violation> = got
+                .violations
+                .iter()
+                .filter(|v| !step.allow_violations.iter().any(|a| a == v.rule.id))
+                .collect();
+            if !bad.is_empty() {
+                let list: Vec<String> = bad.iter().map(|v| format!("  {v}")).collect();
+                return Err(format!(
+                    "the device broke {} protocol rule(s):\n{}\n(allow an expected one with `allow-violations: [rule-id]`)",
+                    bad.len(),
+                    list.join("\n")
+                ));
+            }
+        }
+        let needs_tree =
+            !step.assert.is_empty() || !step.capture.is_empty() || step.snapshot == Some(true);
+        let tree = match (&got.tree, needs_tree) {
+            (Some(t), _) => Some(t),
+            (None, true) => return Err("there is no readable XML message to check".into()),
+            (None, false) => None,
+        };
+        if let Some(tree) = tree {
+            for a in &step.assert {
+                check_assertion(a, tree, &self.vars)?;
+            }
+            for (var, path) in &step.capture {
+                let p = XPath::parse(path).map_err(|e| e.to_string())?;
+                let v = p.values(tree).into_iter().next().ok_or_else(|| {
+                    format!("capture {var}: path {path} selects nothing in the reply")
+                })?;
+                self.vars.captured.insert(var.clone(), v);
+            }
+        }
+        if step.snapshot == Some(true)
+            && let Some(received) = &got.received
+        {
+            let value = crate::snapshot::normalize_xml(received.as_bytes())?;
+            let key = SnapshotKey {
+                root: self.options.snapshot_root.clone(),
+                profile: self.target.profile.clone(),
+                scenario: self.scenario.name.clone(),
+                step: name.to_owned(),
+            };
+            so.snapshot = Some(key.path());
+            let header = vec![
+                (
+                    "source".to_owned(),
+                    self.scenario.file.display().to_string(),
+                ),
+                ("scenario".to_owned(), self.scenario.name.clone()),
+                ("step".to_owned(), name.to_owned()),
+                ("target".to_owned(), self.target.profile.clone()),
+                (
+                    "expression".to_owned(),
+                    got.sent.clone().unwrap_or_default(),
+                ),
+            ];
+            match crate::snapshot::compare(&key, header, &value)
+                .map_err(|e| format!("snapshot {}: {e}", key.path().display()))?
+            {
+                Comparison::Match => {}
+                Comparison::New(p) => {
+                    let msg = format!(
+                        "new snapshot pending: {} (run `confuzz review` to accept it)",
+                        p.display()
+                    );
+                    if self.options.check_snapshots {
+                        return Err(msg);
+                    }
+                    so.notes.push(msg);
+                }
+                Comparison::Changed { pending, old } => {
+                    return Err(format!(
+                        "the reply differs from snapshot {} (new value in {}; `confuzz review`):\n{}",
+                        key.path().display(),
+                        pending.display(),
+                        crate::snapshot::diff(&old, &value, false)
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn wait_closed(c: &mut NetconfClient, violations: &mut Vec<Violation>) {
+    loop {
+        match c.driver().next_event().await {
+            Ok(Event::Closed { .. }) | Err(_) => return,
+            Ok(Event::Violation(v)) => violations.push(v),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn describe(e: &Expect) -> String {
+    match e {
+        Expect::Ok => "<ok/>".into(),
+        Expect::Data => "<data>".into(),
+        Expect::Closed => "<ok/> and the session closed".into(),
+        Expect::RpcError(x) => format!(
+            "<rpc-error> with{}{}{}",
+            x.tag
+                .as_ref()
+                .map(|t| format!(" error-tag {t}"))
+                .unwrap_or_default(),
+            x.error_type
+                .as_ref()
+                .map(|t| format!(" error-type {t}"))
+                .unwrap_or_default(),
+            x.severity
+                .as_ref()
+                .map(|t| format!(" error-severity {t}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// The errors in a reply: NETCONF `<rpc-error>` and Junos `<xnm:error>`.
+fn errors(tree: &Element) -> Vec<&Element> {
+    let mut out = Vec::new();
+    let mut stack = vec![tree];
+    while let Some(e) = stack.pop() {
+        if e.name.local == "rpc-error"
+            || (e.name.local == "error"
+                && e.namespace.as_deref() == Some(confuzz_wire::junos::XNM_NS))
+        {
+            out.push(e);
+        } else {
+            stack.extend(e.children.iter());
+        }
+    }
+    out
+}
+
+fn is_error(e: &Element) -> bool {
+    e.child_text("error-severity").map(str::trim) != Some("warning")
+}
+
+fn check_expect(expect: &Expect, tree: &Element) -> Result<(), String> {
+    let errs = errors(tree);
+    let summary = |errs: &[&Element]| -> String {
+        errs.iter()
+            .map(|e| {
+                format!(
+                    "{}{}",
+                    e.child_text("error-tag").unwrap_or("(no error-tag)").trim(),
+                    e.child_text("error-message")
+                        .or(e.child_text("message"))
+                        .map(|m| format!(": {}", m.trim()))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let hard: Vec<&Element> = errs.iter().copied().filter(|e| is_error(e)).collect();
+    match expect {
+        Expect::Ok | Expect::Closed => {
+            if !hard.is_empty() {
+                return Err(format!("expected <ok/>, got rpc-error: {}", summary(&hard)));
+            }
+            if tree.name.local == "rpc-reply"
+                && tree.child("ok").is_none()
+                && tree.namespace.as_deref() == Some(confuzz_wire::netconf::BASE_NS)
+            {
+                return Err("expected <ok/>, but the reply has no <ok/>".into());
+            }
+            Ok(())
+        }
+        Expect::Data => {
+            if !hard.is_empty() {
+                return Err(format!("expected data, got rpc-error: {}", summary(&hard)));
+            }
+            let has = tree.child("data").is_some()
+                || tree
+                    .children
+                    .iter()
+                    .any(|c| c.name.local != "ok" && c.name.local != "rpc-error");
+            if has {
+                Ok(())
+            } else {
+                Err("expected data, but the reply carries none".into())
+            }
+        }
+        Expect::RpcError(want) => {
+            if errs.is_empty() {
+                return Err(format!(
+                    "expected {}, but the reply has no error",
+                    describe(expect)
+                ));
+            }
+            let fits = |e: &Element| {
+                let field = |n: &str| e.child_text(n).map(str::trim);
+                want.tag
+                    .as_deref()
+                    .is_none_or(|t| field("error-tag") == Some(t))
+                    && want
+                        .error_type
+                        .as_deref()
+                        .is_none_or(|t| field("error-type") == Some(t))
+                    && want
+                        .severity
+                        .as_deref()
+                        .is_none_or(|t| field("error-severity") == Some(t))
+                    && want
+                        .app_tag
+                        .as_deref()
+                        .is_none_or(|t| field("error-app-tag") == Some(t))
+                    && want.message.as_deref().is_none_or(|m| {
+                        field("error-message")
+                            .or(field("message"))
+                            .is_some_and(|x| x.contains(m))
+                    })
+            };
+            if errs.iter().any(|e| fits(e)) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected {}, got: {}",
+                    describe(expect),
+                    summary(&errs)
+                ))
+            }
+        }
+    }
+}
+
+fn check_assertion(a: &crate::model::Assertion, tree: &Element, vars: &Vars) -> Result<(), String> {
+    let path_text = vars.expand(&a.path)?;
+    let p = XPath::parse(&path_text).map_err(|e| e.to_string())?;
+    let values = p.values(tree);
+    let first = values.first();
+    if let Some(want) = a.exists
+        && values.is_empty() == want
+    {
+        return Err(if want {
+            format!("{path_text}: expected to exist, but selects nothing")
+        } else {
+            format!("{path_text}: expected to select nothing, but selects {values:?}")
+        });
+    }
+    if let Some(n) = a.count {
+        let got = p.elements(tree).len();
+        if got != n {
+            return Err(format!("{path_text}: expected count {n}, got {got}"));
+        }
+    }
+    let need = |what: &str| -> Result<&String, String> {
+        first.ok_or_else(|| {
+            format!("{path_text}: expected a value that {what}, but selects nothing")
+        })
+    };
+    if let Some(eq) = &a.equals {
+        let eq = vars.expand(eq)?;
+        let v = need(&format!("equals {eq:?}"))?;
+        if *v != eq {
+            return Err(format!("{path_text}: expected {eq:?}, got {v:?}"));
+        }
+    }
+    if let Some(c) = &a.contains {
+        let c = vars.expand(c)?;
+        let v = need(&format!("contains {c:?}"))?;
+        if !v.contains(&c) {
+            return Err(format!("{path_text}: expected to contain {c:?}, got {v:?}"));
+        }
+    }
+    if let Some(m) = &a.matches {
+        let m = vars.expand(m)?;
+        let re = regex::Regex::new(&m).map_err(|e| format!("`matches` {m:?}: {e}"))?;
+        let v = need(&format!("matches /{m}/"))?;
+        if !re.is_match(v) {
+            return Err(format!("{path_text}: expected to match /{m}/, got {v:?}"));
+        }
+    }
+    Ok(())
+}

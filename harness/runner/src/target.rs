@@ -1,0 +1,281 @@
+//! Targets: the built-in simulated device, and real devices named in a
+//! targets file (`confuzz.toml`).
+//!
+//! ```toml
+//! [targets.lab-mx]
+//! address = "192.0.2.10:830"       # NETCONF over SSH
+//! user = "lab"
+//! password-env = "LAB_MX_PASSWORD" # or key-file = "~/.ssh/id_ed25519"
+//! host-key = "SHA256:..."          # or known-hosts = "~/.ssh/known_hosts"
+//! profile = "junos"                # snapshots/junos/, and the `junos` tag runs
+//! tags = ["junos"]
+//! jsonrpc-url = "https://nso.example/jsonrpc"   # accepted, for later
+//! [targets.lab-mx.vars]
+//! oper_rpc = "<get-software-information/>"
+//! ```
+
+use confuzz_net::ssh::{ClientAuth, HostKeyCheck, SshClientConfig};
+use confuzz_sim::DeviceConfig;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The name of the built-in simulated device.
+pub const BUILTIN: &str = "sim";
+
+/// A targets file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TargetsFile {
+    /// The targets by name.
+    #[serde(default)]
+    pub targets: BTreeMap<String, TargetSpec>,
+}
+
+/// One target as written in the targets file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TargetSpec {
+    /// `host:port` of the NETCONF SSH service; absent for the built-in device.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// `host:port` of the Junos XML protocol (SSH, exec `junoscript`);
+    /// defaults to `address`.
+    #[serde(default)]
+    pub junoscript_address: Option<String>,
+    /// The SSH user.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The environment variable holding the password (never the password itself).
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// A private key file.
+    #[serde(default)]
+    pub key_file: Option<PathBuf>,
+    /// The host key's SHA256 fingerprint.
+    #[serde(default)]
+    pub host_key: Option<String>,
+    /// A known_hosts file to check the host key against.
+    #[serde(default)]
+    pub known_hosts: Option<PathBuf>,
+    /// Skip host-key verification (a warning is printed).
+    #[serde(default)]
+    pub insecure: bool,
+    /// The snapshot profile (folder under `snapshots/`); default the target's name.
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Tags: scenarios tagged with a vendor tag (`junos`, `nso`, `jet`) run
+    /// only on targets carrying it.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Target variables (device-specific content for scenarios).
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// JSON-RPC URL (accepted; the JSON-RPC channel is not available yet).
+    #[serde(default)]
+    pub jsonrpc_url: Option<String>,
+    /// MQTT broker (accepted; the JET channel is not available yet).
+    #[serde(default)]
+    pub mqtt_broker: Option<String>,
+    /// gRPC endpoint (accepted; the JET channel is not available yet).
+    #[serde(default)]
+    pub grpc_endpoint: Option<String>,
+    /// TLS CA file for gRPC and HTTPS (accepted for later).
+    #[serde(default)]
+    pub tls_ca: Option<PathBuf>,
+}
+
+/// Why a target cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// The targets file cannot be read.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// No target has this name.
+    #[error("no target named {name:?} (known: {known}){hint}")]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The names known.
+        known: String,
+        /// A suggestion.
+        hint: String,
+    },
+    /// The target's settings are incomplete.
+    #[error("target {name}: {message}")]
+    Invalid {
+        /// The target.
+        name: String,
+        /// What is missing.
+        message: String,
+    },
+}
+
+/// A target ready to run scenarios against.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Its name.
+    pub name: String,
+    /// Its snapshot profile.
+    pub profile: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Its variables.
+    pub vars: BTreeMap<String, String>,
+    /// Where it is.
+    pub kind: TargetKind,
+}
+
+/// Where a target is.
+#[derive(Debug, Clone)]
+pub enum TargetKind {
+    /// A simulated device started in-process for each scenario.
+    Builtin(Box<DeviceConfig>),
+    /// A real device over SSH.
+    Remote {
+        /// NETCONF `host:port`.
+        address: String,
+        /// Junos XML protocol `host:port`.
+        junoscript_address: String,
+        /// SSH settings.
+        ssh: Arc<SshClientConfig>,
+    },
+}
+
+impl Target {
+    /// The built-in simulated device with `config`.
+    pub fn builtin(config: DeviceConfig) -> Target {
+        let mut vars = BTreeMap::new();
+        vars.insert("hostname".into(), config.hostname.clone());
+        vars.insert("serial_number".into(), config.serial_number.clone());
+        Target {
+            name: BUILTIN.into(),
+            profile: BUILTIN.into(),
+            tags: vec!["junos".into(), "netconf".into()],
+            vars,
+            kind: TargetKind::Builtin(Box::new(config)),
+        }
+    }
+
+    /// Whether scenarios tagged `tag` are meant for this target: vendor
+    /// tags (`junos`, `nso`, `jet`) need the target to carry them.
+    pub fn accepts(&self, scenario_tags: &[String]) -> bool {
+        scenario_tags
+            .iter()
+            .filter(|t| matches!(t.as_str(), "junos" | "nso" | "jet"))
+            .all(|t| self.tags.contains(t))
+    }
+}
+
+impl TargetsFile {
+    /// Reads a targets file.
+    pub fn load(path: &Path) -> Result<TargetsFile, TargetError> {
+        let text = std::fs::read_to_string(path).map_err(|e| TargetError::File {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        toml::from_str(&text).map_err(|e| TargetError::File {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The target `name` (`sim` is always the built-in device unless the
+    /// file defines it); `insecure` turns host-key checks off.
+    pub fn resolve(&self, name: &str, insecure: bool) -> Result<Target, TargetError> {
+        let Some(spec) = self.targets.get(name) else {
+            if name == BUILTIN {
+                return Ok(Target::builtin(DeviceConfig::default()));
+            }
+            let known: Vec<&str> = std::iter::once(BUILTIN)
+                .chain(self.targets.keys().map(String::as_str))
+                .collect();
+            let hint = crate::parse::closest(name, known.iter().copied())
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            return Err(TargetError::Unknown {
+                name: name.into(),
+                known: known.join(", "),
+                hint,
+            });
+        };
+        let invalid = |m: &str| TargetError::Invalid {
+            name: name.into(),
+            message: m.into(),
+        };
+        let mut builtin_vars = BTreeMap::new();
+        let kind = match &spec.address {
+            None => {
+                let t = Target::builtin(DeviceConfig::default());
+                builtin_vars = t.vars;
+                t.kind
+            }
+            Some(address) => {
+                let user = spec
+                    .user
+                    .clone()
+                    .ok_or_else(|| invalid("`user` is required with `address`"))?;
+                let auth = if let Some(var) = &spec.password_env {
+                    let pw = std::env::var(var).map_err(|_| {
+                        invalid(&format!(
+                            "the password is read from ${var}, which is not set"
+                        ))
+                    })?;
+                    ClientAuth::Password(pw)
+                } else if let Some(key) = &spec.key_file {
+                    let k = confuzz_net::ssh::PrivateKey::read_openssh_file(key)
+                        .map_err(|e| invalid(&format!("key file {}: {e}", key.display())))?;
+                    ClientAuth::Key(Arc::new(k))
+                } else {
+                    return Err(invalid("give `password-env` or `key-file`"));
+                };
+                let host_key = if insecure || spec.insecure {
+                    HostKeyCheck::Insecure
+                } else if let Some(fp) = &spec.host_key {
+                    HostKeyCheck::Fingerprint(fp.clone())
+                } else if let Some(kh) = &spec.known_hosts {
+                    HostKeyCheck::KnownHosts(kh.clone())
+                } else {
+                    return Err(invalid(
+                        "give `host-key` (SHA256 fingerprint) or `known-hosts`; `--insecure` skips the check",
+                    ));
+                };
+                let ssh = SshClientConfig {
+                    user,
+                    auth,
+                    host_key,
+                    subsystem: "netconf".into(),
+                    exec: false,
+                    connect_timeout: Duration::from_secs(30),
+                };
+                TargetKind::Remote {
+                    address: address.clone(),
+                    junoscript_address: spec
+                        .junoscript_address
+                        .clone()
+                        .unwrap_or_else(|| address.clone()),
+                    ssh: Arc::new(ssh),
+                }
+            }
+        };
+        builtin_vars.extend(spec.vars.clone());
+        Ok(Target {
+            name: name.into(),
+            profile: spec.profile.clone().unwrap_or_else(|| name.into()),
+            tags: if spec.address.is_none() && spec.tags.is_empty() {
+                vec!["junos".into(), "netconf".into()]
+            } else {
+                spec.tags.clone()
+            },
+            vars: builtin_vars,
+            kind,
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the scenario runner: parsing and its errors,
+//! running the suite against the built-in device, snapshots, reports.
+
+mod parse;
+mod schema;
+mod suite;
