@@ -19,9 +19,13 @@
 //! - [`path`]: XPath-like paths for captures and assertions; [`vars`]:
 //!   `${name}` and `${env:NAME}`.
 //! - [`target`]: the targets file and the built-in device.
+//! - [`http`]: a small HTTP client with a cookie jar; [`jsonrpc`]:
+//!   JSON-RPC calls, batches and their checks by JSON pointer.
 //! - [`run`]: executing scenarios; [`snapshot`]: normalize, redact, compare,
 //!   pending files; [`report`]: terminal, JUnit XML and JSON reports.
 
+pub mod http;
+pub mod jsonrpc;
 pub mod junoscript;
 pub mod model;
 pub mod parse;

@@ -257,6 +257,26 @@ pub enum Expect {
     Closed,
     /// An `<rpc-error>` (or `<xnm:error>`) matching these fields.
     RpcError(ErrorExpect),
+    /// A JSON-RPC error object matching these fields (in a batch: any reply).
+    Error(JsonErrorExpect),
+}
+
+/// The fields an expected JSON-RPC error must have.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct JsonErrorExpect {
+    /// NSO's `type` token, e.g. `db.locked` or `session.invalid_sessionid`.
+    #[serde(default, rename = "type")]
+    pub error_type: Option<String>,
+    /// `data.param`: the parameter the error is about, e.g. `th`.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// The numeric `code`, e.g. -32000.
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// Text the `message` must contain.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// The fields an expected `<rpc-error>` must have.
@@ -303,7 +323,13 @@ pub struct Assertion {
     pub count: Option<usize>,
 }
 
-/// A JSON-RPC call (executed once the JSON-RPC channel exists).
+/// A JSON-RPC call or batch, POSTed to the target's JSON-RPC URL.
+///
+/// Each `session:` name is one HTTP client with its own cookie jar: the
+/// `sessionid` cookie a `login` sets is sent on that session's later
+/// calls. String values of `params` are expanded (`${th}`); a string that
+/// is exactly one captured variable keeps the captured JSON type, so
+/// `th: "${th}"` sends the number.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct JsonRpcStep {
@@ -313,12 +339,17 @@ pub struct JsonRpcStep {
     /// Its params.
     #[serde(default)]
     pub params: Option<serde_json::Value>,
-    /// Several calls sent as one batch.
+    /// Several calls sent as one batch; the replies are checked in the
+    /// calls' order (matched by id), as the array `/0`, `/1`, ...
     #[serde(default)]
     pub batch: Vec<JsonRpcCall>,
-    /// The error `type` expected (e.g. `session.invalid_sessionid`).
+    /// Short for `expect: {error: {type: ...}}`.
     #[serde(default)]
     pub error_type: Option<String>,
+    /// Send this `sessionid` cookie instead of the session's own (`""`
+    /// sends none), to provoke the session errors.
+    #[serde(default)]
+    pub cookie: Option<String>,
 }
 
 /// One call of a batch.

@@ -7,7 +7,7 @@
 //! and, where a near miss is likely, suggests the fix (`did you mean
 //! `expect`?`).
 
-use crate::model::{ACTION_KEYS, Channel, Payload, Scenario, Step};
+use crate::model::{ACTION_KEYS, Channel, Expect, Payload, Scenario, Step};
 use crate::path::Path as XPath;
 use crate::vars::references;
 use std::collections::BTreeSet;
@@ -360,12 +360,49 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
             ),
         }
         let action = actions.first().copied().unwrap_or("");
-        let reads_message = matches!(action, "hello" | "rpc" | "raw" | "notification");
-        if step.expect.is_some() && !matches!(action, "rpc" | "raw") {
+        let reads_message = matches!(action, "hello" | "rpc" | "raw" | "notification" | "jsonrpc");
+        if step.expect.is_some() && !matches!(action, "rpc" | "raw" | "jsonrpc") {
             err(
                 format!("`expect` checks a reply, but this step's action is `{action}`"),
-                Some("put `expect` on an `rpc` or `raw` step".into()),
+                Some("put `expect` on an `rpc`, `raw` or `jsonrpc` step".into()),
             );
+        }
+        match (&step.expect, action) {
+            (Some(Expect::Error(_)), "rpc" | "raw") => err(
+                "`expect: {error: ...}` checks a JSON-RPC reply, but this step sends NETCONF"
+                    .into(),
+                Some("expect `{rpc-error: {tag: ...}}` here".into()),
+            ),
+            (Some(Expect::RpcError(_) | Expect::Closed), "jsonrpc") => err(
+                "a jsonrpc step expects `ok` or `{error: {type: ...}}`".into(),
+                Some("write `expect: {error: {type: db.locked}}`".into()),
+            ),
+            _ => {}
+        }
+        if let Some(j) = &step.jsonrpc {
+            match (&j.method, j.batch.is_empty()) {
+                (None, true) => err(
+                    "the jsonrpc step names no `method` and no `batch`".into(),
+                    Some("write `jsonrpc: {method: login, params: {...}}`".into()),
+                ),
+                (Some(_), false) => err(
+                    "the jsonrpc step has both `method` and `batch`".into(),
+                    Some("put the call into the batch, or make two steps".into()),
+                ),
+                _ => {}
+            }
+            if j.params.is_some() && j.method.is_none() {
+                err(
+                    "`params` without `method`; a batch gives params per call".into(),
+                    None,
+                );
+            }
+            if j.error_type.is_some() && step.expect.is_some() {
+                err(
+                    "both `error-type` and `expect`".into(),
+                    Some("keep one: `expect: {error: {type: ...}}`".into()),
+                );
+            }
         }
         if !reads_message
             && (!step.assert.is_empty() || !step.capture.is_empty() || step.snapshot.is_some())
@@ -432,6 +469,16 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
         if let Some(h) = &step.hello {
             texts.extend(h.capabilities.iter().flatten().cloned());
         }
+        if let Some(j) = &step.jsonrpc {
+            let params = j
+                .params
+                .iter()
+                .chain(j.batch.iter().filter_map(|c| c.params.as_ref()));
+            texts.extend(params.map(|p| p.to_string()));
+            texts.extend(j.method.iter().cloned());
+            texts.extend(j.batch.iter().map(|c| c.method.clone()));
+            texts.extend(j.cookie.iter().cloned());
+        }
         for a in &step.assert {
             texts.extend(
                 [&a.equals, &a.contains, &a.matches]
@@ -463,9 +510,25 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                 }
             }
         }
+        let json_path = |p: &str| -> Result<(), String> {
+            if p.is_empty() || p.starts_with('/') || p.starts_with("${") {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{p:?} is not a JSON pointer; a jsonrpc step's paths look like /result/th"
+                ))
+            }
+        };
+        let check_path = |p: &str| -> Result<(), String> {
+            if action == "jsonrpc" {
+                json_path(p)
+            } else {
+                XPath::parse(p).map(|_| ()).map_err(|e| e.to_string())
+            }
+        };
         for a in &step.assert {
-            if let Err(e) = XPath::parse(&a.path) {
-                err(e.to_string(), None);
+            if let Err(e) = check_path(&a.path) {
+                err(e, None);
             }
             if a.equals.is_none()
                 && a.contains.is_none()
@@ -486,8 +549,8 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
             }
         }
         for (var, path) in &step.capture {
-            if let Err(e) = XPath::parse(path) {
-                err(e.to_string(), None);
+            if let Err(e) = check_path(path) {
+                err(e, None);
             }
             known_vars.insert(var.clone());
         }

@@ -11,6 +11,7 @@
 // per failing step; boxing it would buy nothing on this cold path.
 #![allow(clippy::result_large_err)]
 
+use crate::http::{HttpClient, HttpUrl};
 use crate::junoscript::{Incoming, JunosClient};
 use crate::model::{Channel, Expect, Scenario, Step};
 use crate::parse::{payload_text, step_name};
@@ -20,6 +21,7 @@ use crate::target::{Target, TargetKind};
 use crate::vars::Vars;
 use confuzz_net::ssh::{HostKeyCheck, SshClientConfig, SshServer, SshServerConfig};
 use confuzz_net::{Limits, NetError, NetconfClient};
+use confuzz_sim::serve::http::{HttpOptions, serve_http};
 use confuzz_sim::serve::netconf::ServeOptions;
 use confuzz_sim::serve::{SimAuth, SimDevice, SimSsh, serve_tcp};
 use confuzz_wire::Violation;
@@ -177,7 +179,9 @@ pub async fn run_suite(
             handles.push(tokio::spawn(async move {
                 let _permit = sem.acquire_owned().await;
                 let _one = match target.kind {
-                    TargetKind::Remote { .. } => Some(serial.lock_owned().await),
+                    TargetKind::Remote { .. } | TargetKind::JsonRpcOnly => {
+                        Some(serial.lock_owned().await)
+                    }
                     TargetKind::Builtin(_) => None,
                 };
                 run_scenario(&scenario, &target, &options).await
@@ -200,6 +204,8 @@ pub async fn run_suite(
 /// The built-in device serving one scenario; its tasks end when dropped.
 struct Builtin {
     tcp: String,
+    /// The JSON-RPC URL, when the scenario uses that channel.
+    http: Option<String>,
     ssh: Option<(String, SshClientConfig)>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -221,6 +227,7 @@ fn host_key_path() -> PathBuf {
 async fn start_builtin(
     config: &confuzz_sim::DeviceConfig,
     junoscript: bool,
+    jsonrpc: bool,
 ) -> Result<Builtin, String> {
     let device = SimDevice::new(config.clone());
     let listener = TcpListener::bind("127.0.0.1:0")
@@ -236,6 +243,20 @@ async fn start_builtin(
             let _ = serve_tcp(device, listener, ServeOptions::default()).await;
         }
     })];
+    let mut http = None;
+    if jsonrpc {
+        let l = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+        http = Some(format!(
+            "http://{}/jsonrpc",
+            l.local_addr().map_err(|e| e.to_string())?
+        ));
+        let device = device.clone();
+        tasks.push(tokio::spawn(async move {
+            let _ = serve_http(device, l, HttpOptions::default()).await;
+        }));
+    }
     let mut ssh = None;
     if junoscript {
         let key = confuzz_net::ssh::load_or_create_host_key(&host_key_path())
@@ -265,7 +286,12 @@ async fn start_builtin(
         cfg.exec = true;
         ssh = Some((addr, cfg));
     }
-    Ok(Builtin { tcp, ssh, tasks })
+    Ok(Builtin {
+        tcp,
+        http,
+        ssh,
+        tasks,
+    })
 }
 
 enum Sess {
@@ -279,6 +305,8 @@ struct Got {
     sent: Option<String>,
     received: Option<String>,
     tree: Option<Element>,
+    /// A JSON-RPC reply (the object, or a batch's replies in call order).
+    json: Option<serde_json::Value>,
     violations: Vec<Violation>,
     /// The session ended as part of the action.
     closed: bool,
@@ -290,6 +318,8 @@ struct Ctx<'a> {
     options: &'a RunOptions,
     builtin: Option<&'a Builtin>,
     sessions: HashMap<String, Sess>,
+    /// JSON-RPC sessions: one HTTP client and cookie jar each.
+    http: HashMap<String, HttpClient>,
     vars: Vars,
 }
 
@@ -310,7 +340,9 @@ pub async fn run_scenario(
     };
     let builtin = match &target.kind {
         TargetKind::Builtin(config) => {
-            match start_builtin(config, scenario.channels.contains(&Channel::Junoscript)).await {
+            let junoscript = scenario.channels.contains(&Channel::Junoscript);
+            let jsonrpc = scenario.channels.contains(&Channel::Jsonrpc);
+            match start_builtin(config, junoscript, jsonrpc).await {
                 Ok(b) => Some(b),
                 Err(e) => {
                     outcome.setup_error = Some(e);
@@ -318,7 +350,7 @@ pub async fn run_scenario(
                 }
             }
         }
-        TargetKind::Remote { .. } => None,
+        TargetKind::Remote { .. } | TargetKind::JsonRpcOnly => None,
     };
     let mut ctx = Ctx {
         scenario,
@@ -326,10 +358,12 @@ pub async fn run_scenario(
         options,
         builtin: builtin.as_ref(),
         sessions: HashMap::new(),
+        http: HashMap::new(),
         vars: Vars {
             captured: Default::default(),
             target: target.vars.clone(),
             defaults: scenario.vars.clone(),
+            captured_json: Default::default(),
         },
     };
     let limit = scenario
@@ -512,14 +546,8 @@ impl Ctx<'_> {
             tokio::time::sleep(d.0).await;
             return Ok(Got::default());
         }
-        if step.jsonrpc.is_some() {
-            return fail(
-                Got::default(),
-                format!(
-                    "channel jsonrpc not available on target {}: confuzz does not speak JSON-RPC over HTTP yet",
-                    self.target.name
-                ),
-            );
+        if let Some(j) = &step.jsonrpc {
+            return self.jsonrpc(&session, j, limit).await;
         }
         if step.jet.is_some() {
             return fail(
@@ -531,6 +559,45 @@ impl Ctx<'_> {
             );
         }
         fail(Got::default(), "the step has no action")
+    }
+
+    async fn jsonrpc(
+        &mut self,
+        session: &str,
+        step: &crate::model::JsonRpcStep,
+        limit: Duration,
+    ) -> ActResult {
+        if !self.http.contains_key(session) {
+            let url = match (self.builtin, &self.target.jsonrpc_url) {
+                (Some(b), _) => b.http.clone(),
+                (None, u) => u.clone(),
+            };
+            let Some(url) = url else {
+                return fail(
+                    Got::default(),
+                    format!(
+                        "channel jsonrpc not available on target {}: give it a `jsonrpc-url` in the targets file",
+                        self.target.name
+                    ),
+                );
+            };
+            let url = HttpUrl::parse(&url).map_err(|e| (Got::default(), e))?;
+            self.http.insert(session.to_owned(), HttpClient::new(url));
+        }
+        let Some(client) = self.http.get_mut(session) else {
+            return fail(Got::default(), "the JSON-RPC session is gone");
+        };
+        let to_got = |ex: crate::jsonrpc::Exchange| Got {
+            sent: ex.sent,
+            received: ex.received,
+            json: ex.json,
+            violations: ex.violations,
+            ..Got::default()
+        };
+        match crate::jsonrpc::call(client, step, &self.vars, limit).await {
+            Ok(ex) => Ok(to_got(ex)),
+            Err((ex, e)) => Err((to_got(ex), e)),
+        }
     }
 
     async fn hello(&mut self, session: &str, h: &crate::model::HelloStep) -> ActResult {
@@ -557,6 +624,15 @@ impl Ctx<'_> {
                     (TargetKind::Remote { address, ssh, .. }, _) => {
                         NetconfClient::connect_ssh(address, ssh, config, Limits::client()).await
                     }
+                    (TargetKind::JsonRpcOnly, _) => {
+                        return fail(
+                            Got::default(),
+                            format!(
+                                "channel netconf not available on target {}: it has no `address`",
+                                self.target.name
+                            ),
+                        );
+                    }
                     _ => return fail(Got::default(), "the built-in device is not running"),
                 };
                 let mut client = client.map_err(|e| {
@@ -577,7 +653,7 @@ impl Ctx<'_> {
                     received: Some(text(&raw)),
                     tree: Element::parse(&raw, &XmlLimits::default()).ok(),
                     violations: client.take_violations(),
-                    closed: false,
+                    ..Got::default()
                 };
                 self.sessions
                     .insert(session.to_owned(), Sess::Netconf(Box::new(client)));
@@ -748,6 +824,9 @@ impl Ctx<'_> {
         got: &Got,
         so: &mut StepOutcome,
     ) -> Result<(), String> {
+        if let Some(json) = &got.json {
+            return self.check_json(step, name, got, json, so);
+        }
         if let Some(expect) = &step.expect {
             let Some(tree) = &got.tree else {
                 return Err(format!(
@@ -760,21 +839,7 @@ impl Ctx<'_> {
                 return Err("expected the session to close after <ok/>, but it stayed open".into());
             }
         }
-        if self.scenario.rfc_checks() {
-            let bad: Vec<&Violation> = got
-                .violations
-                .iter()
-                .filter(|v| !step.allow_violations.iter().any(|a| a == v.rule.id))
-                .collect();
-            if !bad.is_empty() {
-                let list: Vec<String> = bad.iter().map(|v| format!("  {v}")).collect();
-                return Err(format!(
-                    "the device broke {} protocol rule(s):\n{}\n(allow an expected one with `allow-violations: [rule-id]`)",
-                    bad.len(),
-                    list.join("\n")
-                ));
-            }
-        }
+        self.check_violations(step, got)?;
         let needs_tree =
             !step.assert.is_empty() || !step.capture.is_empty() || step.snapshot == Some(true);
         let tree = match (&got.tree, needs_tree) {
@@ -798,6 +863,69 @@ impl Ctx<'_> {
             && let Some(received) = &got.received
         {
             let value = crate::snapshot::normalize_xml(received.as_bytes())?;
+            self.snapshot(name, got, &value, so)?;
+        }
+        Ok(())
+    }
+
+    fn check_violations(&self, step: &Step, got: &Got) -> Result<(), String> {
+        if self.scenario.rfc_checks() {
+            let bad: Vec<&Violation> = got
+                .violations
+                .iter()
+                .filter(|v| !step.allow_violations.iter().any(|a| a == v.rule.id))
+                .collect();
+            if !bad.is_empty() {
+                let list: Vec<String> = bad.iter().map(|v| format!("  {v}")).collect();
+                return Err(format!(
+                    "the device broke {} protocol rule(s):\n{}\n(allow an expected one with `allow-violations: [rule-id]`)",
+                    bad.len(),
+                    list.join("\n")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_json(
+        &mut self,
+        step: &Step,
+        name: &str,
+        got: &Got,
+        json: &serde_json::Value,
+        so: &mut StepOutcome,
+    ) -> Result<(), String> {
+        let error_type = step.jsonrpc.as_ref().and_then(|j| j.error_type.as_deref());
+        crate::jsonrpc::check_expect(step.expect.as_ref(), error_type, json)?;
+        self.check_violations(step, got)?;
+        for a in &step.assert {
+            crate::jsonrpc::check_assertion(a, json, &self.vars)?;
+        }
+        for (var, path) in &step.capture {
+            let path = self.vars.expand(path)?;
+            let v = crate::jsonrpc::select(json, &path)?
+                .ok_or_else(|| format!("capture {var}: {path} selects nothing in the reply"))?;
+            self.vars
+                .captured
+                .insert(var.clone(), crate::jsonrpc::as_text(v));
+            self.vars.captured_json.insert(var.clone(), v.clone());
+        }
+        if step.snapshot == Some(true) {
+            let value = crate::snapshot::normalize_json(json);
+            self.snapshot(name, got, &value, so)?;
+        }
+        Ok(())
+    }
+
+    /// Compares `value` (normalized, redacted) with the step's snapshot.
+    fn snapshot(
+        &self,
+        name: &str,
+        got: &Got,
+        value: &str,
+        so: &mut StepOutcome,
+    ) -> Result<(), String> {
+        {
             let key = SnapshotKey {
                 root: self.options.snapshot_root.clone(),
                 profile: self.target.profile.clone(),
@@ -818,7 +946,7 @@ impl Ctx<'_> {
                     got.sent.clone().unwrap_or_default(),
                 ),
             ];
-            match crate::snapshot::compare(&key, header, &value)
+            match crate::snapshot::compare(&key, header, value)
                 .map_err(|e| format!("snapshot {}: {e}", key.path().display()))?
             {
                 Comparison::Match => {}
@@ -837,7 +965,7 @@ impl Ctx<'_> {
                         "the reply differs from snapshot {} (new value in {}; `confuzz review`):\n{}",
                         key.path().display(),
                         pending.display(),
-                        crate::snapshot::diff(&old, &value, false)
+                        crate::snapshot::diff(&old, value, false)
                     ));
                 }
             }
@@ -874,6 +1002,13 @@ fn describe(e: &Expect) -> String {
             x.severity
                 .as_ref()
                 .map(|t| format!(" error-severity {t}"))
+                .unwrap_or_default()
+        ),
+        Expect::Error(x) => format!(
+            "a JSON-RPC error{}",
+            x.error_type
+                .as_ref()
+                .map(|t| format!(" of type {t}"))
                 .unwrap_or_default()
         ),
     }
@@ -946,6 +1081,10 @@ fn check_expect(expect: &Expect, tree: &Element) -> Result<(), String> {
                 Err("expected data, but the reply carries none".into())
             }
         }
+        Expect::Error(_) => Err(
+            "`expect: {error: ...}` checks JSON-RPC replies; a NETCONF reply expects `rpc-error`"
+                .into(),
+        ),
         Expect::RpcError(want) => {
             if errs.is_empty() {
                 return Err(format!(

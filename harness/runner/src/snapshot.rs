@@ -37,6 +37,8 @@ pub const REDACTED: &[&str] = &[
     "cookie",
     "sessionid",
     "session_id",
+    "passwd",
+    "password",
 ];
 
 /// The placeholder for a redacted value.
@@ -142,6 +144,13 @@ pub fn pretty(root: &Element) -> String {
 
 /// JSON normalized: keys sorted, pretty, volatile values redacted.
 pub fn normalize_json(value: &serde_json::Value) -> String {
+    // serde_json's map is ordered by key (no preserve_order feature).
+    serde_json::to_string_pretty(&redact_json(value)).unwrap_or_default() + "\n"
+}
+
+/// `value` with volatile and secret values (the [`REDACTED`] keys: `th`,
+/// cookies, times, passwords) replaced by `[name]` placeholders.
+pub fn redact_json(value: &serde_json::Value) -> serde_json::Value {
     fn walk(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(map) => {
@@ -159,8 +168,7 @@ pub fn normalize_json(value: &serde_json::Value) -> String {
     }
     let mut v = value.clone();
     walk(&mut v);
-    // serde_json's map is ordered by key (no preserve_order feature).
-    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    v
 }
 
 /// Where a snapshot lives.

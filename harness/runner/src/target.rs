@@ -9,7 +9,7 @@
 //! host-key = "SHA256:..."          # or known-hosts = "~/.ssh/known_hosts"
 //! profile = "junos"                # snapshots/junos/, and the `junos` tag runs
 //! tags = ["junos"]
-//! jsonrpc-url = "https://nso.example/jsonrpc"   # accepted, for later
+//! jsonrpc-url = "http://192.0.2.10:8080/jsonrpc" # JSON-RPC steps (`nso` tag)
 //! [targets.lab-mx.vars]
 //! oper_rpc = "<get-software-information/>"
 //! ```
@@ -73,7 +73,9 @@ pub struct TargetSpec {
     /// Target variables (device-specific content for scenarios).
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
-    /// JSON-RPC URL (accepted; the JSON-RPC channel is not available yet).
+    /// The JSON-RPC URL (`http://host:port/jsonrpc`) that `jsonrpc` steps
+    /// POST to. A target with only this (no `address`) serves JSON-RPC
+    /// scenarios alone.
     #[serde(default)]
     pub jsonrpc_url: Option<String>,
     /// MQTT broker (accepted; the JET channel is not available yet).
@@ -129,6 +131,8 @@ pub struct Target {
     pub tags: Vec<String>,
     /// Its variables.
     pub vars: BTreeMap<String, String>,
+    /// Its JSON-RPC URL (real targets; the built-in device serves its own).
+    pub jsonrpc_url: Option<String>,
     /// Where it is.
     pub kind: TargetKind,
 }
@@ -147,6 +151,8 @@ pub enum TargetKind {
         /// SSH settings.
         ssh: Arc<SshClientConfig>,
     },
+    /// A real server reached over JSON-RPC only (no NETCONF `address`).
+    JsonRpcOnly,
 }
 
 impl Target {
@@ -158,8 +164,9 @@ impl Target {
         Target {
             name: BUILTIN.into(),
             profile: BUILTIN.into(),
-            tags: vec!["junos".into(), "netconf".into()],
+            tags: vec!["junos".into(), "netconf".into(), "nso".into()],
             vars,
+            jsonrpc_url: None,
             kind: TargetKind::Builtin(Box::new(config)),
         }
     }
@@ -211,7 +218,11 @@ impl TargetsFile {
             message: m.into(),
         };
         let mut builtin_vars = BTreeMap::new();
+        if let Some(u) = &spec.jsonrpc_url {
+            crate::http::HttpUrl::parse(u).map_err(|e| invalid(&format!("jsonrpc-url: {e}")))?;
+        }
         let kind = match &spec.address {
+            None if spec.jsonrpc_url.is_some() => TargetKind::JsonRpcOnly,
             None => {
                 let t = Target::builtin(DeviceConfig::default());
                 builtin_vars = t.vars;
@@ -269,12 +280,13 @@ impl TargetsFile {
         Ok(Target {
             name: name.into(),
             profile: spec.profile.clone().unwrap_or_else(|| name.into()),
-            tags: if spec.address.is_none() && spec.tags.is_empty() {
-                vec!["junos".into(), "netconf".into()]
+            tags: if matches!(kind, TargetKind::Builtin(_)) && spec.tags.is_empty() {
+                vec!["junos".into(), "netconf".into(), "nso".into()]
             } else {
                 spec.tags.clone()
             },
             vars: builtin_vars,
+            jsonrpc_url: spec.jsonrpc_url.clone(),
             kind,
         })
     }

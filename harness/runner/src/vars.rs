@@ -38,6 +38,9 @@ pub struct Vars {
     pub target: BTreeMap<String, String>,
     /// The scenario's defaults.
     pub defaults: BTreeMap<String, String>,
+    /// Values captured from JSON replies, with their JSON type (also in
+    /// `captured` as text), so `th: "${th}"` in params sends a number.
+    pub captured_json: BTreeMap<String, serde_json::Value>,
 }
 
 impl Vars {
@@ -60,6 +63,35 @@ impl Vars {
     /// itself use variables (up to 8 levels deep).
     pub fn expand(&self, text: &str) -> Result<String, String> {
         self.expand_depth(text, 8)
+    }
+
+    /// `value` with `${...}` expanded in every string; a string that is
+    /// exactly one JSON-captured variable becomes that JSON value.
+    pub fn expand_json(&self, value: &serde_json::Value) -> Result<serde_json::Value, String> {
+        use serde_json::Value;
+        // An explicit stack keeps deep params from overflowing ours.
+        let mut out = value.clone();
+        let mut stack: Vec<&mut Value> = vec![&mut out];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::String(s) => {
+                    let t = s.trim();
+                    let whole = t
+                        .strip_prefix("${")
+                        .and_then(|r| r.strip_suffix('}'))
+                        .filter(|n| !n.contains("${") && !n.contains('}'))
+                        .and_then(|n| self.captured_json.get(n.trim()));
+                    *v = match whole {
+                        Some(j) => j.clone(),
+                        None => Value::String(self.expand(s)?),
+                    };
+                }
+                Value::Array(a) => stack.extend(a.iter_mut()),
+                Value::Object(m) => stack.extend(m.values_mut()),
+                _ => {}
+            }
+        }
+        Ok(out)
     }
 
     fn expand_depth(&self, text: &str, depth: u32) -> Result<String, String> {
@@ -105,6 +137,22 @@ mod tests {
         assert_eq!(v.expand("${n}").unwrap(), "x-7");
         v.defaults.insert("loop".into(), "${loop}".into());
         assert!(v.expand("${loop}").is_err());
+    }
+
+    #[test]
+    fn expand_json_keeps_captured_types_and_expands_text() {
+        let mut v = Vars::default();
+        v.captured.insert("th".into(), "3".into());
+        v.captured_json.insert("th".into(), serde_json::json!(3));
+        v.defaults.insert("path".into(), "/dhcp:dhcp".into());
+        let got = v
+            .expand_json(&serde_json::json!({"th": "${th}", "p": "${path}/x", "l": ["${th}", 1]}))
+            .unwrap();
+        assert_eq!(
+            got,
+            serde_json::json!({"th": 3, "p": "/dhcp:dhcp/x", "l": [3, 1]})
+        );
+        assert!(v.expand_json(&serde_json::json!({"x": "${nope}"})).is_err());
     }
 
     #[test]
