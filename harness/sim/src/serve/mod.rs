@@ -26,7 +26,7 @@ pub mod netconf;
 mod shared;
 
 pub use listen::{SimAuth, SimSsh, serve_stdio, serve_tcp, tcp_user};
-pub use shared::SimDevice;
+pub use shared::{CommitWatcher, SimDevice};
 
 /// Why serving a connection ended early.
 #[derive(Debug, thiserror::Error)]

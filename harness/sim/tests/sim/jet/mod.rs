@@ -1,0 +1,4 @@
+//! JET notifications: the events a commit produces (model level), and
+//! their publishing over MQTT to the embedded broker and to mosquitto.
+
+mod events;
