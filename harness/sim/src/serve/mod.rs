@@ -18,10 +18,13 @@
 //!   applied to what it sends.
 //! - [`junoscript`]: one Junos XML protocol session per connection.
 //! - [`listen`]: the TCP and SSH listeners, and stdio.
+//! - [`mqtt`]: JET events of every commit, published to the device's
+//!   embedded MQTT broker or to an external one.
 
 pub mod http;
 pub mod junoscript;
 pub mod listen;
+pub mod mqtt;
 pub mod netconf;
 mod shared;
 

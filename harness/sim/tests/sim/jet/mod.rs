@@ -1,4 +1,5 @@
 //! JET notifications: the events a commit produces (model level), and
 //! their publishing over MQTT to the embedded broker and to mosquitto.
 
+mod broker;
 mod events;
