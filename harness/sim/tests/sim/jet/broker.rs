@@ -58,7 +58,7 @@ async fn subscribed(broker: SocketAddr, login: Option<(&str, &str)>) -> (AsyncCl
 }
 
 /// Adds `ge-0/0/9` and commits over NETCONF (TCP).
-async fn commit_interface(tcp: SocketAddr) {
+pub async fn commit_interface(tcp: SocketAddr) {
     let mut nc =
         NetconfClient::connect_tcp(&tcp.to_string(), SessionConfig::client(), Limits::client())
             .await
