@@ -4,7 +4,9 @@
 //! device is served over SSH on 127.0.0.1:10830 (NETCONF's port 830 shifted
 //! by 10000 into the unprivileged range) and over raw TCP on
 //! 127.0.0.1:11830, and NSO's JSON-RPC API over HTTP on 127.0.0.1:18080
-//! (NSO's port 8080 shifted the same way). With `--devices N`, device i (from 0) listens on each
+//! (NSO's port 8080 shifted the same way), and JET events are published
+//! by an embedded MQTT broker on 127.0.0.1:11883 (MQTT's 1883, shifted), or
+//! to the external broker of `--mqtt-broker`. With `--devices N`, device i (from 0) listens on each
 //! service's port + i.
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -15,6 +17,7 @@ use confuzz_net::ssh::{
 use confuzz_sim::config::{Capabilities, DeviceConfig, LoginClass, User};
 use confuzz_sim::fault::{Fault, FaultPlan, Trigger};
 use confuzz_sim::serve::http::{HttpOptions, serve_http};
+use confuzz_sim::serve::mqtt::{self, AllowList, MqttOptions, MqttTarget};
 use confuzz_sim::serve::netconf::ServeOptions;
 use confuzz_sim::serve::{SimAuth, SimDevice, SimSsh, serve_stdio, serve_tcp, tcp_user};
 use std::net::SocketAddr;
@@ -30,6 +33,8 @@ pub const DEFAULT_SSH: &str = "127.0.0.1:10830";
 pub const DEFAULT_TCP: &str = "127.0.0.1:11830";
 /// The HTTP (NSO JSON-RPC) address served when no service flag is given.
 pub const DEFAULT_HTTP: &str = "127.0.0.1:18080";
+/// The embedded MQTT broker's address when no service flag is given.
+pub const DEFAULT_MQTT: &str = "127.0.0.1:11883";
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -48,9 +53,38 @@ pub struct SimArgs {
     #[arg(long, value_name = "ADDR")]
     pub http: Option<SocketAddr>,
 
+    /// Publish JET events (a commit's kernel and syslog events) from an
+    /// embedded MQTT broker listening on ADDR.
+    #[arg(long, value_name = "ADDR", conflicts_with = "mqtt_broker")]
+    pub mqtt: Option<SocketAddr>,
+
+    /// Publish JET events to the external MQTT broker at HOST:PORT (e.g.
+    /// mosquitto) instead of an embedded one.
+    #[arg(long, value_name = "HOST:PORT", value_parser = parse_broker)]
+    pub mqtt_broker: Option<(String, u16)>,
+
+    /// A client address or prefix the embedded broker admits (JET's
+    /// allow-clients), repeatable; replaces the default, loopback only.
+    #[arg(long = "mqtt-allow-client", value_name = "ADDR[/LEN]")]
+    pub mqtt_allow_clients: Vec<String>,
+
+    /// MQTT user name: given to the external broker, and required from the
+    /// embedded broker's clients.
+    #[arg(long, value_name = "NAME")]
+    pub mqtt_user: Option<String>,
+
+    /// MQTT password going with --mqtt-user.
+    #[arg(long, value_name = "PASSWORD", requires = "mqtt_user")]
+    pub mqtt_password: Option<String>,
+
+    /// Reach the external broker over TLS, trusting the CA certificates of
+    /// this PEM file.
+    #[arg(long, value_name = "PATH", requires = "mqtt_broker")]
+    pub mqtt_ca: Option<PathBuf>,
+
     /// Serve one NETCONF session on standard input and output, e.g. as an
     /// OpenSSH `Subsystem netconf /path/to/confuzz sim --stdio` command.
-    #[arg(long, conflicts_with_all = ["ssh", "tcp", "http", "devices"])]
+    #[arg(long, conflicts_with_all = ["ssh", "tcp", "http", "devices", "mqtt", "mqtt_broker"])]
     pub stdio: bool,
 
     /// How many devices to serve, each with its own state, on consecutive ports.
@@ -116,6 +150,17 @@ fn parse_user(s: &str) -> Result<User, String> {
         })?,
     };
     Ok(User::new(name, password, class))
+}
+
+fn parse_broker(s: &str) -> Result<(String, u16), String> {
+    let bad = || format!("{s:?}: write HOST:PORT, e.g. 127.0.0.1:1883 or [::1]:1883");
+    let (host, port) = s.rsplit_once(':').ok_or_else(bad)?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = port.parse::<u16>().map_err(|_| bad())?;
+    if host.is_empty() || port == 0 {
+        return Err(bad());
+    }
+    Ok((host.to_owned(), port))
 }
 
 fn parse_capabilities(s: &str) -> Result<Capabilities, String> {
@@ -273,6 +318,7 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
         serve_stdio(device, &user, ServeOptions::default()).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    let defaults = (args.ssh, args.tcp, args.http) == (None, None, None);
     let (ssh, tcp, http) = match (args.ssh, args.tcp, args.http) {
         (None, None, None) => (
             Some(DEFAULT_SSH.parse()?),
@@ -281,7 +327,23 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
         ),
         other => other,
     };
-    let named = [("--ssh", ssh), ("--tcp", tcp), ("--http", http)];
+    let mqtt_embedded: Option<SocketAddr> = match (args.mqtt, &args.mqtt_broker) {
+        (Some(a), _) => Some(a),
+        (None, None) if defaults => Some(DEFAULT_MQTT.parse()?),
+        _ => None,
+    };
+    let allow = if args.mqtt_allow_clients.is_empty() {
+        AllowList::loopback()
+    } else {
+        AllowList::parse(args.mqtt_allow_clients.iter().map(String::as_str))
+            .context("--mqtt-allow-client")?
+    };
+    let named = [
+        ("--ssh", ssh),
+        ("--tcp", tcp),
+        ("--http", http),
+        ("--mqtt", mqtt_embedded),
+    ];
     for (i, (na, a)) in named.iter().enumerate() {
         for (nb, b) in named.iter().skip(i + 1) {
             if let (Some(s), Some(t)) = (a, b)
@@ -353,6 +415,34 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
                     .map_err(anyhow::Error::from)
             });
         }
+        let target = match (mqtt_embedded, &args.mqtt_broker) {
+            (Some(addr), _) => Some(MqttTarget::Embedded {
+                listen: shifted(addr, i)?,
+                allow: allow.clone(),
+            }),
+            (None, Some((host, port))) => Some(MqttTarget::External {
+                host: host.clone(),
+                port: *port,
+                tls_ca: args.mqtt_ca.clone(),
+            }),
+            (None, None) => None,
+        };
+        if let Some(target) = target {
+            let hostname = device.lock().config().hostname.clone();
+            let mut o = MqttOptions::embedded(DEFAULT_MQTT.parse()?);
+            o.target = target;
+            o.username = args.mqtt_user.clone();
+            o.password = args.mqtt_password.clone();
+            o.client_id = format!("confuzz-sim-{hostname}");
+            let publisher = mqtt::start(&device, o).await.with_context(
+                || "starting JET over MQTT; is the port in use? pick another with --mqtt",
+            )?;
+            match (publisher.broker_addr, &args.mqtt_broker) {
+                (Some(a), _) => line += &format!("  mqtt {a}"),
+                (None, Some((h, p))) => line += &format!("  mqtt -> {h}:{p}"),
+                (None, None) => {}
+            }
+        }
         lines.push(line);
     }
     let config = device_config(args, 0);
@@ -384,6 +474,25 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
     }
     if http.is_some() {
         println!("  http: NSO JSON-RPC at POST /jsonrpc (login with a user above)");
+    }
+    if mqtt_embedded.is_some() {
+        println!(
+            "  mqtt: JET events under /junos/events/ from an embedded broker (clients: {})",
+            if args.mqtt_allow_clients.is_empty() {
+                "loopback".to_owned()
+            } else {
+                args.mqtt_allow_clients.join(", ")
+            }
+        );
+    } else if let Some((h, p)) = &args.mqtt_broker {
+        println!(
+            "  mqtt: JET events under /junos/events/ published to {h}:{p}{}",
+            if args.mqtt_ca.is_some() {
+                " over TLS"
+            } else {
+                ""
+            }
+        );
     }
     let shown = lines.len().min(20);
     for l in lines.iter().take(shown) {

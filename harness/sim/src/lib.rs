@@ -32,6 +32,7 @@
 //! - [`junos`]: the Junos operations, the text and set configuration formats, compare.
 //! - [`fault`]: fault plans a transport applies to what it sends.
 //! - [`validate`]: the checks a configuration must pass to be committed.
+//! - [`jet`]: JET events (kernel and syslog) made from commits.
 //! - [`serve`]: the device served over SSH (NETCONF and the Junos XML
 //!   protocol), TCP and stdio; one shared device per simulated device.
 
@@ -46,6 +47,7 @@ pub mod diff;
 pub mod edit;
 pub mod fault;
 pub mod filter;
+pub mod jet;
 pub mod junos;
 pub mod notify;
 pub mod nso;
@@ -57,5 +59,5 @@ pub mod tree;
 pub mod validate;
 
 pub use config::{Capabilities, DeviceConfig, LoginClass, User};
-pub use device::{CommitRecord, Datastore, Device, SessionId, SimError};
+pub use device::{CommitChange, CommitRecord, Datastore, Device, SessionId, SimError};
 pub use fault::{Action, Fault, FaultPlan, FaultState, Trigger};

@@ -29,6 +29,17 @@ pub struct CommitRecord {
     pub comment: Option<String>,
 }
 
+/// One change of the running configuration, kept for the watchers of
+/// commits (see [`Device::watch_commits`]): what was in force before, and
+/// the history record of what is in force now.
+#[derive(Debug, Clone)]
+pub struct CommitChange {
+    /// The running configuration before the commit.
+    pub before: Arc<Element>,
+    /// The new running configuration with its time, user, client and comment.
+    pub record: CommitRecord,
+}
+
 /// What a commit request asks for.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct CommitRequest {
@@ -274,6 +285,18 @@ impl Device {
             comment,
         });
         self.history.truncate(self.config.max_rollbacks.max(1));
+        if self.commit_log_cap > 0
+            && let Some(record) = self.history.front().cloned()
+        {
+            if self.commit_log.len() >= self.commit_log_cap {
+                self.commit_log.pop_front();
+                self.commit_log_dropped = self.commit_log_dropped.saturating_add(1);
+            }
+            self.commit_log.push_back(CommitChange {
+                before: old.clone(),
+                record,
+            });
+        }
         let event = notify::config_change_event(&user, sid, old, &self.running);
         self.publish(now, event);
     }

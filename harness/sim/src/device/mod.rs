@@ -15,12 +15,15 @@
 //! - [`Device::poll_notification`]: notifications to send on a session.
 //! - [`Device::poll_killed`]: sessions ended by `<kill-session>`, which the
 //!   transport must drop.
+//! - [`Device::watch_commits`] / [`Device::poll_commit`]: every change of
+//!   the running configuration (commits, rollbacks of confirmed commits,
+//!   writes to running), for those that turn changes into events (JET).
 
 pub(crate) mod commit;
 pub(crate) mod netconf;
 pub(crate) mod state;
 
-pub use commit::CommitRecord;
+pub use commit::{CommitChange, CommitRecord};
 
 use crate::config::{DeviceConfig, LoginClass};
 use crate::notify::{ReplayLog, Subscription};
@@ -198,6 +201,10 @@ pub struct Device {
     pub(crate) history: VecDeque<CommitRecord>,
     pub(crate) replay: ReplayLog,
     killed: VecDeque<SessionId>,
+    /// Changes of running not yet polled; kept only while watched.
+    pub(crate) commit_log: VecDeque<CommitChange>,
+    pub(crate) commit_log_cap: usize,
+    pub(crate) commit_log_dropped: u64,
 }
 
 /// What an operation needs the user's class to allow.
@@ -282,6 +289,9 @@ impl Device {
             history,
             replay,
             killed: VecDeque::new(),
+            commit_log: VecDeque::new(),
+            commit_log_cap: 0,
+            commit_log_dropped: 0,
             config,
         }
     }
@@ -369,6 +379,32 @@ impl Device {
     /// it. Call after every `handle_rpc`.
     pub fn poll_killed(&mut self) -> Option<SessionId> {
         self.killed.pop_front()
+    }
+
+    /// Keeps every later change of the running configuration for
+    /// [`Device::poll_commit`], at most `cap` unpolled ones (the oldest is
+    /// dropped and counted beyond that). `0` stops keeping them and forgets
+    /// those kept.
+    pub fn watch_commits(&mut self, cap: usize) {
+        self.commit_log_cap = cap;
+        if cap == 0 {
+            self.commit_log.clear();
+        }
+        while self.commit_log.len() > cap {
+            self.commit_log.pop_front();
+            self.commit_log_dropped = self.commit_log_dropped.saturating_add(1);
+        }
+    }
+
+    /// The oldest change of the running configuration not yet polled
+    /// (only kept after [`Device::watch_commits`]).
+    pub fn poll_commit(&mut self) -> Option<CommitChange> {
+        self.commit_log.pop_front()
+    }
+
+    /// How many changes were dropped because nobody polled them in time.
+    pub fn commits_dropped(&self) -> u64 {
+        self.commit_log_dropped
     }
 
     /// The next notification to send on `session`.

@@ -18,15 +18,18 @@
 //!   applied to what it sends.
 //! - [`junoscript`]: one Junos XML protocol session per connection.
 //! - [`listen`]: the TCP and SSH listeners, and stdio.
+//! - [`mqtt`]: JET events of every commit, published to the device's
+//!   embedded MQTT broker or to an external one.
 
 pub mod http;
 pub mod junoscript;
 pub mod listen;
+pub mod mqtt;
 pub mod netconf;
 mod shared;
 
 pub use listen::{SimAuth, SimSsh, serve_stdio, serve_tcp, tcp_user};
-pub use shared::SimDevice;
+pub use shared::{CommitWatcher, SimDevice};
 
 /// Why serving a connection ended early.
 #[derive(Debug, thiserror::Error)]

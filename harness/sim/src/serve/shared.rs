@@ -1,7 +1,7 @@
 //! [`SimDevice`]: one device shared by all its connections.
 
 use crate::config::DeviceConfig;
-use crate::device::{Device, SessionId};
+use crate::device::{CommitChange, Device, SessionId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Instant;
@@ -18,7 +18,16 @@ pub struct SimDevice {
     wakers: Mutex<HashMap<SessionId, Arc<Notify>>>,
     /// Wakes the timer task when the device's next deadline may have moved.
     timer: Arc<Notify>,
+    /// Called with every change of running, after the device is unlocked.
+    commit_watchers: Mutex<Vec<CommitWatcher>>,
 }
+
+/// A function told of every change of the running configuration; it must
+/// not block (it runs on the path of the commit that caused it).
+pub type CommitWatcher = Arc<dyn Fn(&CommitChange) + Send + Sync>;
+
+/// How many changes of running the device keeps between two wake-ups.
+const COMMIT_LOG: usize = 256;
 
 impl SimDevice {
     /// A device built from `config`, with its timer task spawned on the
@@ -29,6 +38,7 @@ impl SimDevice {
             device: Mutex::new(device),
             wakers: Mutex::new(HashMap::new()),
             timer: Arc::new(Notify::new()),
+            commit_watchers: Mutex::new(Vec::new()),
         });
         tokio::spawn(timer_task(Arc::downgrade(&shared), shared.timer.clone()));
         shared
@@ -56,13 +66,37 @@ impl SimDevice {
         self.wakers.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Calls `watcher` with every later change of the running configuration
+    /// (from any protocol, and rollbacks of confirmed commits), in order.
+    pub fn on_commit(&self, watcher: impl Fn(&CommitChange) + Send + Sync + 'static) {
+        self.lock().watch_commits(COMMIT_LOG);
+        self.commit_watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Arc::new(watcher));
+    }
+
     /// The device's state changed: wake every connection (to send
     /// notifications or notice a kill) and the timer task. Kills queued by
-    /// the device are consumed here.
+    /// the device are consumed here, and changes of running are handed to
+    /// the commit watchers.
     pub fn changed(&self) {
-        {
+        let commits: Vec<CommitChange> = {
             let mut dev = self.lock();
             while dev.poll_killed().is_some() {}
+            std::iter::from_fn(|| dev.poll_commit()).collect()
+        };
+        if !commits.is_empty() {
+            let watchers = self
+                .commit_watchers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            for c in &commits {
+                for w in &watchers {
+                    w(c);
+                }
+            }
         }
         for n in self.wakers_lock().values() {
             n.notify_one();
