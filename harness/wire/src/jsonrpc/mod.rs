@@ -69,6 +69,19 @@ pub(crate) use scan::{ScanOptions, children, members};
 
 use crate::violation::{Level, Violation};
 
+/// Appends `items` as a JSON array, each written by `write`: the batch form
+/// shared by request and response messages.
+fn write_batch<T>(out: &mut String, items: &[T], write: impl Fn(&T, &mut String)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write(item, out);
+    }
+    out.push(']');
+}
+
 /// A parsed value and the rules it broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed<T> {

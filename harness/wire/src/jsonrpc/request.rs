@@ -158,16 +158,7 @@ impl Incoming {
     pub fn write_json(&self, out: &mut String) {
         match self {
             Incoming::Single(item) => item.write_json(out),
-            Incoming::Batch(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write_json(out);
-                }
-                out.push(']');
-            }
+            Incoming::Batch(items) => super::write_batch(out, items, RequestItem::write_json),
         }
     }
 

@@ -155,16 +155,7 @@ impl Outgoing {
     pub fn write_json(&self, out: &mut String) {
         match self {
             Outgoing::Single(item) => item.write_json(out),
-            Outgoing::Batch(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write_json(out);
-                }
-                out.push(']');
-            }
+            Outgoing::Batch(items) => super::write_batch(out, items, ResponseItem::write_json),
         }
     }
 
