@@ -177,13 +177,15 @@ pub async fn run_suite(
             let (target, options, sem, serial) =
                 (target.clone(), options.clone(), sem.clone(), serial.clone());
             handles.push(tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await;
+                // The target's turn first, then a slot: a scenario queued
+                // behind its device's lock holds no slot another target could use.
                 let _one = match target.kind {
                     TargetKind::Remote { .. } | TargetKind::JsonRpcOnly => {
                         Some(serial.lock_owned().await)
                     }
                     TargetKind::Builtin(_) => None,
                 };
+                let _permit = sem.acquire_owned().await;
                 run_scenario(&scenario, &target, &options).await
             }));
         }

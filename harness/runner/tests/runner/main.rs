@@ -2,6 +2,7 @@
 //! running the suite against the built-in device, snapshots, reports.
 
 mod jsonrpc;
+mod netconfd;
 mod parse;
 mod schema;
 mod suite;
