@@ -28,7 +28,7 @@ fn client(id: &str, broker: SocketAddr, login: Option<(&str, &str)>) -> (AsyncCl
 
 /// The next packet from the broker, or the connection's error; panics
 /// after [`WAIT`].
-async fn next(el: &mut EventLoop) -> Result<Incoming, ConnectionError> {
+pub async fn next(el: &mut EventLoop) -> Result<Incoming, ConnectionError> {
     let step = async {
         loop {
             match el.poll().await {
