@@ -2,6 +2,8 @@
 //! replayed with curl, sessions and param errors, batches, and the same
 //! device state seen over NETCONF.
 
+mod cross;
+
 use confuzz_net::{Limits, NetconfClient};
 use confuzz_sim::DeviceConfig;
 use confuzz_sim::nso::NsoOptions;

@@ -44,7 +44,10 @@ pub async fn next(el: &mut EventLoop) -> Result<Incoming, ConnectionError> {
 }
 
 /// Subscribes to every JET event and waits for the SUBACK.
-async fn subscribed(broker: SocketAddr, login: Option<(&str, &str)>) -> (AsyncClient, EventLoop) {
+pub async fn subscribed(
+    broker: SocketAddr,
+    login: Option<(&str, &str)>,
+) -> (AsyncClient, EventLoop) {
     let (c, mut el) = client("jet-test-sub", broker, login);
     c.subscribe("/junos/events/#", QoS::AtMostOnce)
         .await
