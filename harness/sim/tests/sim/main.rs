@@ -8,6 +8,7 @@ mod jet;
 mod jsonrpc;
 mod junos;
 mod locks;
+mod modules;
 mod netconf_errors;
 mod notifications;
 mod props;
