@@ -160,7 +160,9 @@ pub enum Kind {
     Other,
 }
 
-/// The kind of statement `child` under `parent`.
+/// The kind of statement `child` under `parent`, not knowing what is
+/// above it: `filter` counts as a list (see [`kind_in`]), which the
+/// JSON-RPC keypaths and data, deciding by content, can afford.
 pub fn kind(parent: &str, child: &str) -> Kind {
     if LEAF_LISTS.contains(&child) {
         return Kind::LeafList;
@@ -170,6 +172,18 @@ pub fn kind(parent: &str, child: &str) -> Kind {
         (_, "class" | "user") => Kind::Other,
         (_, c) if LISTS.contains(&c) => Kind::List,
         _ => Kind::Other,
+    }
+}
+
+/// The kind of statement `child` under `parent`, knowing whether it is
+/// inside `firewall`: `filter` is a list there (`firewall [family F]
+/// filter NAME`) and a container elsewhere (`family inet filter input
+/// NAME` binds a filter to an interface).
+pub fn kind_in(parent: &str, child: &str, in_firewall: bool) -> Kind {
+    match child {
+        "filter" if in_firewall || parent == "firewall" => Kind::List,
+        "filter" => Kind::Other,
+        _ => kind(parent, child),
     }
 }
 

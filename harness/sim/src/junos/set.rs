@@ -2,7 +2,7 @@
 //! display set` prints it, and reading `set` / `delete` lines
 //! (`<load-configuration action="set">`).
 
-use super::text::{End, ParseError, Tok, place, quote, tokenize};
+use super::text::{End, Level, ParseError, Tok, place, quote, tokenize};
 use crate::tree;
 use confuzz_wire::xml::Element;
 
@@ -62,7 +62,7 @@ pub fn parse(text: &str) -> Result<Vec<Command>, ParseError> {
         }
         let mut root = Element::new("configuration");
         let marker = delete.then_some("delete");
-        place(&mut root, path, End::Leaf, marker, line, 0)?;
+        place(&mut root, path, End::Leaf, marker, line, Level::TOP)?;
         out.push(Command {
             delete,
             tree: root,

@@ -4,6 +4,7 @@ mod confirmed;
 mod device;
 mod faults;
 mod filters;
+mod firewall;
 mod jet;
 mod jsonrpc;
 mod junos;
