@@ -82,6 +82,20 @@ pub struct SimArgs {
     #[arg(long, value_name = "PATH", requires = "mqtt_broker")]
     pub mqtt_ca: Option<PathBuf>,
 
+    /// Serve the embedded broker's clients over TLS (1.2 or later) with the
+    /// certificate chain of this PEM file (RSA or ECDSA key, see --mqtt-tls-key).
+    #[arg(
+        long,
+        value_name = "PEM",
+        requires = "mqtt_tls_key",
+        conflicts_with = "mqtt_broker"
+    )]
+    pub mqtt_tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --mqtt-tls-cert.
+    #[arg(long, value_name = "PEM", requires = "mqtt_tls_cert")]
+    pub mqtt_tls_key: Option<PathBuf>,
+
     /// Serve one NETCONF session on standard input and output, e.g. as an
     /// OpenSSH `Subsystem netconf /path/to/confuzz sim --stdio` command.
     #[arg(long, conflicts_with_all = ["ssh", "tcp", "http", "devices", "mqtt", "mqtt_broker"])]
@@ -434,9 +448,19 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
             o.username = args.mqtt_user.clone();
             o.password = args.mqtt_password.clone();
             o.client_id = format!("confuzz-sim-{hostname}");
-            let publisher = mqtt::start(&device, o).await.with_context(
-                || "starting JET over MQTT; is the port in use? pick another with --mqtt",
-            )?;
+            if let (Some(cert), Some(key)) = (&args.mqtt_tls_cert, &args.mqtt_tls_key) {
+                o.server_tls = Some(mqtt::ServerTls {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                });
+            }
+            let publisher = mqtt::start(&device, o).await.map_err(|e| {
+                let hint = match e {
+                    mqtt::MqttError::Io { .. } => "; is the port in use? pick another with --mqtt",
+                    _ => "",
+                };
+                anyhow::Error::from(e).context(format!("starting JET over MQTT{hint}"))
+            })?;
             match (publisher.broker_addr, &args.mqtt_broker) {
                 (Some(a), _) => line += &format!("  mqtt {a}"),
                 (None, Some((h, p))) => line += &format!("  mqtt -> {h}:{p}"),
@@ -477,7 +501,12 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
     }
     if mqtt_embedded.is_some() {
         println!(
-            "  mqtt: JET events under /junos/events/ from an embedded broker (clients: {})",
+            "  mqtt: JET events under /junos/events/ from an embedded broker{} (clients: {})",
+            if args.mqtt_tls_cert.is_some() {
+                " over TLS"
+            } else {
+                ""
+            },
             if args.mqtt_allow_clients.is_empty() {
                 "loopback".to_owned()
             } else {

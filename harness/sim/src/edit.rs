@@ -2,8 +2,10 @@
 //! a datastore with a default operation, per-element `operation`
 //! attributes, and an error option.
 //!
-//! Siblings are identified as in [`tree::find_match`]: by name, list key
-//! (`<name>`) and, for leaf-list values, by value. Junos's own
+//! Siblings are identified as in [`tree::find_match`]: by name and
+//! namespace, list key (`<name>`, or a module's key leaf) and, for
+//! leaf-list values, by value. The data of NSO's example modules sits
+//! beside the Junos configuration in its own namespace, which an edit keeps. Junos's own
 //! `delete="delete"` and `replace="replace"` attributes are read as the
 //! matching operations, so the same engine serves `<load-configuration>`.
 
@@ -239,6 +241,7 @@ fn only_removes(e: &Element) -> bool {
 /// The empty node `e` creates: its name and, for a list entry, its key.
 fn skeleton(e: &Element) -> Element {
     let mut n = Element::new(e.name.local.clone());
+    n.namespace = tree::stored_ns(e);
     n.attributes = tree::stored_attributes(e);
     if let Some(k) = tree::key_of(e) {
         n.children.push(Element::new("name").with_text(k));
@@ -275,7 +278,8 @@ fn edit_node(
     steps: &mut Vec<Step>,
     cx: &mut Cx<'_>,
 ) -> Result<(), Stop> {
-    if !tree::is_native(e.namespace.as_deref()) {
+    let at_root = steps.len() == 2;
+    if !tree::fits(parent, at_root, e) {
         let p = cx.path(steps);
         let ns = e.namespace.as_deref().unwrap_or("");
         return cx.fail(rpc_error::unknown_namespace(

@@ -1,5 +1,6 @@
 //! What a fresh device holds and reports: a small Junos-like configuration
-//! (host name, login classes and users, interfaces), and the operational
+//! (host name, login classes and users, interfaces) with the data of NSO's
+//! example modules beside it, and the operational
 //! answers of an MX480-like chassis.
 
 use crate::config::DeviceConfig;
@@ -79,10 +80,13 @@ pub fn initial_configuration(cfg: &DeviceConfig) -> Element {
         .with_child(interface("ge-0/0/1", None, Some("198.51.100.1/24")))
         .with_child(interface("ge-0/0/2", Some("spare"), None))
         .with_child(interface("lo0", None, Some("10.255.0.1/32")));
-    let c = Element::new("configuration")
+    let mut c = Element::new("configuration")
         .with_child(leaf("version", &cfg.junos_version))
         .with_child(system)
         .with_child(interfaces);
+    // NSO's example modules (seed 002), in their own namespaces, so every
+    // protocol sees them (JSON-RPC keypaths, NETCONF get-config and edits).
+    c.children.extend(crate::nso::schema::example_config());
     tree::normalized(&c)
 }
 

@@ -3,11 +3,12 @@
 //! schema knowledge the text and set formats need, and XPath-like paths for
 //! error-path and notifications.
 //!
-//! Configuration trees are stored with no namespace and no attributes but
-//! `inactive`. Every tree the device holds came through the XML parser (at
+//! Configuration trees are stored with no namespace (but a module's, on the
+//! data of NSO's example modules) and no attributes but `inactive`. Every tree the device holds came through the XML parser (at
 //! most [`MAX_DEPTH`] deep) or through the text and set parsers (bounded by
 //! the same depth), so the recursive walks here are bounded.
 
+use crate::nso::schema::{MODULES, Module};
 use confuzz_wire::junos::XNM_NS;
 use confuzz_wire::netconf::BASE_NS;
 use confuzz_wire::xml::{Attribute, Element, QName, XmlLimits};
@@ -37,6 +38,73 @@ pub fn is_native(ns: Option<&str>) -> bool {
                 || n.starts_with("http://xml.juniper.net/junos/")
         }
     }
+}
+
+/// The YANG module (other than the Junos configuration) whose namespace is
+/// `ns`: NSO's example modules, held beside the Junos configuration.
+pub fn module_ns(ns: Option<&str>) -> Option<&'static Module> {
+    let ns = ns?;
+    MODULES.iter().find(|m| !m.is_native() && m.namespace == ns)
+}
+
+/// Which tree an element belongs to: `None` for the Junos configuration,
+/// the module's namespace for a module's data; `Err` for a namespace the
+/// device does not hold.
+fn domain(ns: Option<&str>) -> Result<Option<&'static str>, ()> {
+    if is_native(ns) {
+        return Ok(None);
+    }
+    module_ns(ns).map(|m| Some(m.namespace)).ok_or(())
+}
+
+/// Whether `child` may sit under `parent` (stored or being edited): a
+/// child of the `<configuration>` root may be Junos configuration or a
+/// module's top node; below that, every element is in its parent's tree.
+pub fn fits(parent: &Element, at_root: bool, child: &Element) -> bool {
+    match domain(child.namespace.as_deref()) {
+        Err(()) => false,
+        Ok(_) if at_root => true,
+        Ok(d) => domain(parent.namespace.as_deref()) == Ok(d),
+    }
+}
+
+/// The first element below the `<configuration>` root `root` that does
+/// not fit where it is (see [`fits`]).
+pub fn misplaced(root: &Element) -> Option<&Element> {
+    fn below(e: &Element) -> Option<&Element> {
+        e.children
+            .iter()
+            .find_map(|c| if fits(e, false, c) { below(c) } else { Some(c) })
+    }
+    root.children.iter().find_map(|c| {
+        if fits(root, true, c) {
+            below(c)
+        } else {
+            Some(c)
+        }
+    })
+}
+
+/// The Junos configuration of `root` alone, without the modules' data
+/// beside it: what the Junos text and set formats show, which cannot
+/// carry a namespace.
+pub fn junos_part(root: &Element) -> std::borrow::Cow<'_, Element> {
+    let is_module = |c: &Element| module_ns(c.namespace.as_deref()).is_some();
+    if !root.children.iter().any(is_module) {
+        return std::borrow::Cow::Borrowed(root);
+    }
+    let mut own = root.clone();
+    own.children.retain(|c| !is_module(c));
+    std::borrow::Cow::Owned(own)
+}
+
+/// The modules' data of `root` (see [`junos_part`]).
+pub fn module_part(root: &Element) -> Vec<Element> {
+    root.children
+        .iter()
+        .filter(|c| module_ns(c.namespace.as_deref()).is_some())
+        .cloned()
+        .collect()
 }
 
 /// Whether two namespaces are the same for matching.
@@ -92,7 +160,9 @@ pub enum Kind {
     Other,
 }
 
-/// The kind of statement `child` under `parent`.
+/// The kind of statement `child` under `parent`, not knowing what is
+/// above it: `filter` counts as a list (see [`kind_in`]), which the
+/// JSON-RPC keypaths and data, deciding by content, can afford.
 pub fn kind(parent: &str, child: &str) -> Kind {
     if LEAF_LISTS.contains(&child) {
         return Kind::LeafList;
@@ -102,6 +172,18 @@ pub fn kind(parent: &str, child: &str) -> Kind {
         (_, "class" | "user") => Kind::Other,
         (_, c) if LISTS.contains(&c) => Kind::List,
         _ => Kind::Other,
+    }
+}
+
+/// The kind of statement `child` under `parent`, knowing whether it is
+/// inside `firewall`: `filter` is a list there (`firewall [family F]
+/// filter NAME`) and a container elsewhere (`family inet filter input
+/// NAME` binds a filter to an interface).
+pub fn kind_in(parent: &str, child: &str, in_firewall: bool) -> Kind {
+    match child {
+        "filter" if in_firewall || parent == "firewall" => Kind::List,
+        "filter" => Kind::Other,
+        _ => kind(parent, child),
     }
 }
 
@@ -180,6 +262,16 @@ pub fn text(e: &Element) -> &str {
 /// to: same name and namespace, then the same key for list entries and the
 /// same value for leaf-list values.
 pub fn find_match(siblings: &[Element], parent: &str, e: &Element) -> Option<usize> {
+    if let Some(m) = module_ns(e.namespace.as_deref()) {
+        // A module's list entries are told apart by their schema's key leaf.
+        let key = crate::nso::schema::list_key(m, parent, &e.name.local);
+        let want = key.and_then(|k| e.child(k)).map(text);
+        return siblings.iter().position(|s| {
+            s.name.local == e.name.local
+                && s.namespace == e.namespace
+                && key.and_then(|k| s.child(k)).map(text) == want
+        });
+    }
     let key = key_of(e);
     let leaf_list = is_leaf_list_value(parent, e);
     siblings.iter().position(|s| {
@@ -193,12 +285,12 @@ pub fn find_match(siblings: &[Element], parent: &str, e: &Element) -> Option<usi
     })
 }
 
-/// `e` as stored: no namespace, no attributes but `inactive`, whitespace
-/// trimmed from leaves.
+/// `e` as stored: no namespace (but a module's, for a module's data), no
+/// attributes but `inactive`, whitespace trimmed from leaves.
 pub fn normalized(e: &Element) -> Element {
     Element {
         name: QName::local(e.name.local.clone()),
-        namespace: None,
+        namespace: stored_ns(e),
         attributes: stored_attributes(e),
         children: e.children.iter().map(normalized).collect(),
         text: if e.children.is_empty() {
@@ -207,6 +299,12 @@ pub fn normalized(e: &Element) -> Element {
             String::new()
         },
     }
+}
+
+/// The namespace `e` is stored in: a module's, or none for the Junos
+/// configuration.
+pub fn stored_ns(e: &Element) -> Option<String> {
+    module_ns(e.namespace.as_deref()).map(|m| m.namespace.to_owned())
 }
 
 /// The attributes of `e` a datastore keeps: `inactive` only.

@@ -90,15 +90,42 @@ pub fn check(cfg: &Element) -> Vec<Problem> {
         .and_then(|s| s.child("login"))
         .map(|l| l.children_named("class").filter_map(tree::key_of).collect())
         .unwrap_or_default();
-    walk(cfg, &classes, &mut w);
+    let defined = Defined {
+        classes,
+        filters: firewall_filters(cfg),
+    };
+    walk(cfg, &defined, &mut w);
     w.problems
 }
 
-fn walk(el: &Element, classes: &HashSet<&str>, w: &mut Walk) {
+/// The names statements may refer to.
+struct Defined<'c> {
+    /// Login classes (`system login class NAME`).
+    classes: HashSet<&'c str>,
+    /// Firewall filters (`firewall [family F] filter NAME`).
+    filters: HashSet<&'c str>,
+}
+
+fn firewall_filters(cfg: &Element) -> HashSet<&str> {
+    let Some(fw) = cfg.child("firewall") else {
+        return HashSet::new();
+    };
+    let by_family = fw
+        .children_named("family")
+        .flat_map(|f| f.children.iter())
+        .flat_map(|fam| fam.children_named("filter"));
+    fw.children_named("filter")
+        .chain(by_family)
+        .filter_map(tree::key_of)
+        .collect()
+}
+
+fn walk(el: &Element, defined: &Defined<'_>, w: &mut Walk) {
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
     for c in &el.children {
         w.steps.push(Step::of(&el.name.local, c));
-        let keyed = tree::kind(&el.name.local, &c.name.local) == tree::Kind::List
+        let in_firewall = w.steps.iter().any(|s| s.name == "firewall");
+        let keyed = tree::kind_in(&el.name.local, &c.name.local, in_firewall) == tree::Kind::List
             || tree::implicit_list(&el.name.local) == Some(c.name.local.as_str());
         match tree::key_of(c) {
             Some("") => w.problem(format!("<{}> with an empty name", c.name.local)),
@@ -111,14 +138,21 @@ fn walk(el: &Element, classes: &HashSet<&str>, w: &mut Walk) {
             }
             None => {}
         }
-        check_statement(el, c, classes, w);
-        walk(c, classes, w);
+        check_statement(el, c, defined, in_firewall, w);
+        walk(c, defined, w);
         w.steps.pop();
     }
 }
 
-fn check_statement(parent: &Element, c: &Element, classes: &HashSet<&str>, w: &mut Walk) {
+fn check_statement(
+    parent: &Element,
+    c: &Element,
+    defined: &Defined<'_>,
+    in_firewall: bool,
+    w: &mut Walk,
+) {
     let value = tree::text(c);
+    let classes = &defined.classes;
     match (parent.name.local.as_str(), c.name.local.as_str()) {
         ("system", "host-name") if !valid_hostname(value) => {
             w.problem(format!("host-name {value:?} is not a valid host name"));
@@ -139,6 +173,19 @@ fn check_statement(parent: &Element, c: &Element, classes: &HashSet<&str>, w: &m
             {
                 w.problem(format!("{k:?} is not an address with a prefix length"));
             }
+        }
+        // A filter bound to an interface (`family F filter input NAME`).
+        ("filter", "input" | "output")
+            if !in_firewall && !value.is_empty() && !defined.filters.contains(value) =>
+        {
+            w.problem(format!(
+                "referenced filter {value:?} is not defined: define it under [edit firewall family {} filter]",
+                w.steps
+                    .iter()
+                    .rev()
+                    .nth(2)
+                    .map_or("inet", |s| s.name.as_str())
+            ));
         }
         ("interface", "unit") => {
             if let Some(k) = tree::key_of(c)

@@ -101,8 +101,23 @@ async fn sim_prints_where_it_listens_and_serves_there() {
 
 #[test]
 fn sim_rejects_bad_flags_with_clear_errors() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
         (&["sim", "--user", "nopassword"], "NAME:PASSWORD"),
+        (&["sim", "--mqtt-tls-cert", "cert.pem"], "--mqtt-tls-key"),
+        (
+            &[
+                "sim",
+                "--tcp",
+                "127.0.0.1:0",
+                "--mqtt",
+                "127.0.0.1:0",
+                "--mqtt-tls-cert",
+                "/nonexistent/cert.pem",
+                "--mqtt-tls-key",
+                "/nonexistent/key.pem",
+            ],
+            "/nonexistent/cert.pem",
+        ),
         (&["sim", "--capabilities", "base12"], "unknown capability"),
         (&["sim", "--fault", "delay"], "delay needs a value"),
         (

@@ -53,7 +53,7 @@ pub(crate) fn inline_config(config: &Element, path: &str) -> Result<Element, Rpc
             &rp,
         ));
     }
-    if let Some(bad) = foreign(root) {
+    if let Some(bad) = tree::misplaced(root) {
         let ns = bad.namespace.as_deref().unwrap_or("");
         return Err(rpc_error::unknown_namespace(
             ErrorType::Application,
@@ -63,17 +63,6 @@ pub(crate) fn inline_config(config: &Element, path: &str) -> Result<Element, Rpc
         ));
     }
     Ok(tree::normalized(root))
-}
-
-/// The first element below `e` in a foreign namespace.
-fn foreign(e: &Element) -> Option<&Element> {
-    e.children.iter().find_map(|c| {
-        if tree::is_native(c.namespace.as_deref()) {
-            foreign(c)
-        } else {
-            Some(c)
-        }
-    })
 }
 
 impl Device {

@@ -34,8 +34,9 @@ impl Published {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommitEvents {
     /// The events, in publishing order: deletions (addresses before their
-    /// interfaces), additions (interfaces before their addresses), changes,
-    /// then `UI_COMMIT_COMPLETED`.
+    /// interfaces, routes before their tables), additions (interfaces before
+    /// their addresses, tables before their routes), changes, then
+    /// `UI_COMMIT_COMPLETED`.
     pub events: Vec<Published>,
     /// Kernel events left out: beyond [`MAX_EVENTS`], or for an object
     /// whose name cannot be a topic (it holds an MQTT wildcard).
@@ -87,6 +88,7 @@ fn kernel(object: &KernelObject, op: Op, host: &str, time: &str) -> Option<Publi
         KernelObject::Ifa(a) => one(a, op, host, time),
         KernelObject::Firewall(a) => one(a, op, host, time),
         KernelObject::Route(a) => one(a, op, host, time),
+        KernelObject::RouteTable(a) => one(a, op, host, time),
     }
 }
 

@@ -19,7 +19,9 @@
 //! | `... unit N family F`                             | IFF      | `NAME.N/F`                     |
 //! | `... family F address A/L`                        | IFA      | `NAME.N/F/A/32`                |
 //! | `firewall [family F] filter NAME`                 | firewall | `NAME`                         |
-//! | `routing-options [rib T] static route P/L`        | route    | `inet/P/L`                     |
+//! | `routing-options rib T` (T not inet.0 or inet6.0) | route-table | `T/default`                 |
+//! | `routing-instances NAME`                          | route-table | `NAME.inet.0/default`       |
+//! | `[routing-instances NAME] routing-options [rib T] static route P/L` | route | `inet/P/L`     |
 //!
 //! Like [`crate::device`], this module does no IO: publishing is
 //! [`crate::serve::mqtt`]'s.

@@ -1,6 +1,6 @@
 //! The kernel objects a configuration puts in force: physical and logical
-//! interfaces, their families and addresses, firewall filters and static
-//! routes, each with the JET attributes a kernel event reports.
+//! interfaces, their families and addresses, firewall filters, route
+//! tables and static routes, each with the JET attributes a kernel event reports.
 //!
 //! A Junos kernel announces these objects as they appear, change and go;
 //! the simulated device has no kernel, so the objects are read from the
@@ -10,7 +10,7 @@
 use crate::tree;
 use confuzz_wire::jet::{
     Family, FirewallAttributes, IfaAttributes, IfdAttributes, IffAttributes, IflAttributes,
-    RouteAttributes,
+    RouteAttributes, RouteTableAttributes,
 };
 use confuzz_wire::xml::Element;
 use std::collections::BTreeMap;
@@ -39,6 +39,9 @@ pub enum KernelObject {
     Firewall(FirewallAttributes),
     /// A static route (`routing-options [rib T] static route P`).
     Route(RouteAttributes),
+    /// A route table of a routing instance or a `rib` (not `inet.0` or
+    /// `inet6.0` of the master instance, which always exist).
+    RouteTable(RouteTableAttributes),
 }
 
 impl KernelObject {
@@ -51,6 +54,7 @@ impl KernelObject {
             KernelObject::Ifa(_) => Family::Ifa,
             KernelObject::Firewall(_) => Family::Firewall,
             KernelObject::Route(_) => Family::Route,
+            KernelObject::RouteTable(_) => Family::RouteTable,
         }
     }
 }
@@ -86,8 +90,10 @@ fn rank(family: Family) -> u8 {
         Family::Iff => 2,
         Family::Ifa => 3,
         Family::Firewall => 4,
-        Family::Route => 5,
-        Family::RouteTable => 6,
+        // A table before its routes, so routes are added after their
+        // table and deleted before it.
+        Family::RouteTable => 5,
+        Family::Route => 6,
     }
 }
 
@@ -335,11 +341,65 @@ fn firewall_objects(config: &Element, out: &mut Objects, put: &mut Put<'_>) {
     }
 }
 
+/// The tables every Junos device has, never announced as added or deleted.
+const DEFAULT_TABLES: &[&str] = &["inet.0", "inet6.0"];
+
+/// The address family of a table name: `inet` for `inet.0` and
+/// `blue.inet.0`, `inet6` for `inet6.3`, `mpls` for `mpls.0`.
+fn table_family(table: &str) -> &str {
+    let mut parts: Vec<&str> = table.split('.').collect();
+    // `<instance>.<family>.<n>` or `<family>.<n>`.
+    parts.pop();
+    parts.pop().unwrap_or(table)
+}
+
+/// Route tables and static routes: those of the master instance
+/// (`routing-options [rib T] static route P`) and those of each routing
+/// instance (`routing-instances NAME`, whose table is `NAME.inet.0`).
 fn route_objects(config: &Element, out: &mut Objects, put: &mut Put<'_>) {
-    let Some(ro) = config.child("routing-options").filter(|e| active(e)) else {
+    if let Some(ro) = config.child("routing-options").filter(|e| active(e)) {
+        instance_routes(ro, None, out, put);
+    }
+    let Some(ris) = config.child("routing-instances").filter(|e| active(e)) else {
         return;
     };
+    for ri in kids(ris, "instance") {
+        let Some(name) = name_of(ri) else { continue };
+        let table = format!("{name}.inet.0");
+        let fp = ri
+            .child("instance-type")
+            .map_or_else(Vec::new, |t| t.to_canonical());
+        put_table(&table, fp, out, put);
+        if let Some(ro) = ri.child("routing-options").filter(|e| active(e)) {
+            instance_routes(ro, Some(name), out, put);
+        }
+    }
+}
+
+fn put_table(table: &str, fingerprint: Vec<u8>, out: &mut Objects, put: &mut Put<'_>) {
+    put(
+        out,
+        table.to_owned(),
+        KernelObject::RouteTable(RouteTableAttributes {
+            name: table.to_owned(),
+            logical_router_name: "default".to_owned(),
+            address_family: table_family(table).to_owned(),
+            flags: FLAG_UP,
+        }),
+        fingerprint,
+    );
+}
+
+/// The tables (`rib T`) and static routes of one `routing-options`, in the
+/// master instance (`instance` is `None`) or a routing instance.
+fn instance_routes(ro: &Element, instance: Option<&str>, out: &mut Objects, put: &mut Put<'_>) {
     let main = kids(ro, "static").map(|s| (None, s));
+    for r in kids(ro, "rib") {
+        let Some(rib) = name_of(r) else { continue };
+        if instance.is_some() || !DEFAULT_TABLES.contains(&rib) {
+            put_table(rib, fingerprint(r, &["static"]), out, put);
+        }
+    }
     let ribs = kids(ro, "rib").flat_map(|r| kids(r, "static").map(move |s| (name_of(r), s)));
     for (rib, st) in main.chain(ribs) {
         for r in kids(st, "route") {
@@ -351,7 +411,11 @@ fn route_objects(config: &Element, out: &mut Objects, put: &mut Put<'_>) {
                 continue;
             };
             let family = if ip.is_ipv4() { "inet" } else { "inet6" };
-            let table = rib.map_or_else(|| format!("{family}.0"), str::to_owned);
+            let table = match (rib, instance) {
+                (Some(t), _) => t.to_owned(),
+                (None, Some(i)) => format!("{i}.{family}.0"),
+                (None, None) => format!("{family}.0"),
+            };
             let hops = kids(r, "next-hop")
                 .map(|h| tree::text(h).to_owned())
                 .filter(|h| !h.is_empty())

@@ -48,12 +48,14 @@ fn signed(sign: char, parent: &str, node: &confuzz_wire::xml::Element, out: &mut
     }
 }
 
-/// The changes from `old` to `new` as Junos prints them; empty when they
+/// The changes from `old` to `new` as Junos prints them (of the Junos
+/// configuration: the modules' data has no text form); empty when they
 /// hold the same configuration.
 pub fn compare(old: &confuzz_wire::xml::Element, new: &confuzz_wire::xml::Element) -> String {
     let mut out = String::new();
     let mut last_header = String::new();
-    for c in diff::changes(old, new, MAX_CHANGES) {
+    let (old, new) = (tree::junos_part(old), tree::junos_part(new));
+    for c in diff::changes(&old, &new, MAX_CHANGES) {
         let Some((_, parents)) = c.steps.split_last() else {
             continue;
         };

@@ -176,6 +176,10 @@ impl Device {
             };
         }
         let action = l.action.clone().unwrap_or(LoadAction::Merge);
+        let text_like = matches!(
+            l.payload,
+            Some(ConfigPayload::Text(_) | ConfigPayload::Set(_))
+        );
         let (default_op, edits, mut notes) = match l.payload {
             Some(ConfigPayload::Xml(c)) => (EditOp::Merge, vec![c], Vec::new()),
             Some(ConfigPayload::Text(t)) => match text::parse(&t) {
@@ -212,7 +216,13 @@ impl Device {
             .into();
         }
         let mut work = if matches!(action, LoadAction::Override | LoadAction::Update) {
-            Element::new("configuration")
+            let mut fresh = Element::new("configuration");
+            if text_like {
+                // Text and set hold only Junos configuration: the modules'
+                // data beside it stays.
+                fresh.children = tree::module_part(&self.candidate);
+            }
+            fresh
         } else {
             (*self.candidate).clone()
         };

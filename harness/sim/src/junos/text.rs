@@ -138,6 +138,23 @@ fn is_keyword(parent: &str, word: &str) -> bool {
         )
 }
 
+/// Where a statement is read: how deep, and whether inside `firewall`
+/// (where `filter NAME` is a list entry; elsewhere `filter` is a container,
+/// as in `family inet filter input NAME`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Level {
+    pub(crate) depth: usize,
+    pub(crate) firewall: bool,
+}
+
+impl Level {
+    /// The top of a configuration.
+    pub(crate) const TOP: Level = Level {
+        depth: 0,
+        firewall: false,
+    };
+}
+
 /// How a statement ends.
 pub(crate) enum End<'t> {
     /// `;`: the last word may be a leaf value.
@@ -177,9 +194,9 @@ pub(crate) fn place(
     end: End<'_>,
     marker: Option<&str>,
     line: usize,
-    depth: usize,
+    at: Level,
 ) -> Result<(), ParseError> {
-    if depth > MAX_DEPTH {
+    if at.depth > MAX_DEPTH {
         return Err(ParseError::new(
             line,
             None,
@@ -196,13 +213,14 @@ pub(crate) fn place(
     let (node, used) =
         if let Some(list) = tree::implicit_list(&p).filter(|_| !is_keyword(&p, first)) {
             (entry(list, first), 1)
-        } else if tree::kind(&p, first) == Kind::List && n >= 2 {
+        } else if tree::kind_in(&p, first, at.firewall) == Kind::List && n >= 2 {
             (entry(first, &words[1]), 2)
         } else if n == 2 && !block && !values && !tree::is_container(first) {
             (Element::new(first.clone()).with_text(words[1].clone()), 2)
         } else {
             (Element::new(first.clone()), 1)
         };
+    let inner = at.firewall || first == "firewall";
     let rest = &words[used..];
     if rest.is_empty()
         && let End::Values(vals) = end
@@ -217,7 +235,11 @@ pub(crate) fn place(
         return Ok(());
     };
     if !rest.is_empty() {
-        return place(slot, rest, end, marker, line, depth + 1);
+        let below = Level {
+            depth: at.depth + 1,
+            firewall: inner,
+        };
+        return place(slot, rest, end, marker, line, below);
     }
     if let Some(m) = marker {
         let attr = if m == "inactive" { "inactive" } else { m };
@@ -225,7 +247,11 @@ pub(crate) fn place(
         slot.attributes.push(Attribute::new(attr, attr));
     }
     if let End::Block(toks, pos, d) = end {
-        parse_block(toks, pos, slot, d + 1)?;
+        let below = Level {
+            depth: d + 1,
+            firewall: inner,
+        };
+        parse_block(toks, pos, slot, below)?;
     }
     Ok(())
 }
@@ -240,8 +266,9 @@ pub(crate) fn parse_block(
     toks: &[(Tok, usize)],
     pos: &mut usize,
     parent: &mut Element,
-    depth: usize,
+    at: Level,
 ) -> Result<(), ParseError> {
+    let depth = at.depth;
     if depth > MAX_DEPTH {
         let line = toks.get(*pos).map_or(0, |t| t.1);
         return Err(ParseError::new(
@@ -297,7 +324,7 @@ pub(crate) fn parse_block(
                     match t {
                         Tok::Word(x) => words.push(x.clone()),
                         Tok::Semi => {
-                            place(parent, &words, End::Leaf, marker, line, depth)?;
+                            place(parent, &words, End::Leaf, marker, line, at)?;
                             break;
                         }
                         Tok::Open => {
@@ -307,7 +334,7 @@ pub(crate) fn parse_block(
                                 End::Block(toks, pos, depth),
                                 marker,
                                 line,
-                                depth,
+                                at,
                             )?;
                             break;
                         }
@@ -331,7 +358,7 @@ pub(crate) fn parse_block(
                             if let Some((Tok::Semi, _)) = toks.get(*pos) {
                                 *pos += 1;
                             }
-                            place(parent, &words, End::Values(vals), marker, line, depth)?;
+                            place(parent, &words, End::Values(vals), marker, line, at)?;
                             break;
                         }
                         Tok::Close | Tok::RBracket => {
@@ -354,7 +381,7 @@ pub fn parse(text: &str) -> Result<Element, ParseError> {
     let toks = tokenize(text)?;
     let mut root = Element::new("configuration");
     let mut pos = 0;
-    parse_block(&toks, &mut pos, &mut root, 0)?;
+    parse_block(&toks, &mut pos, &mut root, Level::TOP)?;
     Ok(root)
 }
 
@@ -469,10 +496,11 @@ pub fn write_statement(parent: &str, c: &Element, indent: usize, out: &mut Strin
     out.push_str("}\n");
 }
 
-/// The whole configuration as text.
+/// The whole Junos configuration as text (the modules' data beside it has
+/// no text form).
 pub fn write(cfg: &Element) -> String {
     let mut out = String::new();
-    write_children(cfg, 0, &mut out);
+    write_children(&tree::junos_part(cfg), 0, &mut out);
     out
 }
 
@@ -491,7 +519,10 @@ mod tests {
             "{text}"
         );
         let back = parse(&text).unwrap();
-        assert_eq!(back, cfg, "{text}");
+        // The modules' data beside the Junos configuration has no text form.
+        assert!(!text.contains("lease-time"), "{text}");
+        assert_eq!(back, *tree::junos_part(&cfg), "{text}");
+        assert_ne!(back, cfg);
     }
 
     #[test]

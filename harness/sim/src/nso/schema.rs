@@ -288,40 +288,6 @@ pub fn keypath_text(module: &Module, steps: &[Step]) -> String {
     Keypath { nodes }.to_string()
 }
 
-/// Adds the example modules' data to every datastore of `dev` that lacks
-/// it (done once when the JSON-RPC service starts; rollback 0 is the
-/// running configuration, so it changes with it).
-pub fn install_examples(dev: &mut crate::Device) {
-    let add = |t: &std::sync::Arc<Element>| -> Option<std::sync::Arc<Element>> {
-        if t.child_ns(DHCP_NS, "dhcp").is_some() || t.child_ns(DEVICES_NS, "config").is_some() {
-            return None;
-        }
-        let mut e = (**t).clone();
-        e.children.extend(example_config());
-        Some(std::sync::Arc::new(e))
-    };
-    let same_cand = std::sync::Arc::ptr_eq(&dev.running, &dev.candidate);
-    let same_start = std::sync::Arc::ptr_eq(&dev.running, &dev.startup);
-    if let Some(r) = add(&dev.running) {
-        if let Some(front) = dev.history.front_mut()
-            && std::sync::Arc::ptr_eq(&front.config, &dev.running)
-        {
-            front.config = r.clone();
-        }
-        dev.running = r;
-    }
-    if same_cand {
-        dev.candidate = dev.running.clone();
-    } else if let Some(c) = add(&dev.candidate) {
-        dev.candidate = c;
-    }
-    if same_start {
-        dev.startup = dev.running.clone();
-    } else if let Some(s) = add(&dev.startup) {
-        dev.startup = s;
-    }
-}
-
 /// The example modules' data a fresh device holds (the values of the NSO
 /// manual's examples), as children of `<configuration>`.
 pub fn example_config() -> Vec<Element> {

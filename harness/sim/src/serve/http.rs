@@ -72,11 +72,9 @@ pub struct NsoService {
 type Reply = HttpResponse<Full<Bytes>>;
 
 impl NsoService {
-    /// The service of `device`.
-    /// The example modules of NSO's manual (`dhcp`, `devices`) are added
-    /// to the device's configuration if it lacks them.
+    /// The service of `device` (whose configuration holds the example
+    /// modules of NSO's manual, `dhcp` and `devices`, from the start).
     pub fn new(device: Arc<SimDevice>, options: HttpOptions) -> Arc<Self> {
-        crate::nso::schema::install_examples(&mut device.lock());
         Arc::new(NsoService {
             device,
             state: Mutex::new(Nso::new(options.nso.clone())),

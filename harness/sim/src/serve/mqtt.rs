@@ -8,6 +8,7 @@
 //!             embedded: rumqttd local link ─► rumqttd (127.0.0.1:internal)
 //!                          ▲ allowed clients, proxied byte for byte
 //!                 front listener (--mqtt ADDR) ─► refused: CONNACK "not authorized"
+//!                    (TLS terminated here when the broker has a certificate)
 //!             external: rumqttc ─► broker (--mqtt-broker HOST:PORT), QoS 1
 //! ```
 //!
@@ -30,7 +31,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
@@ -63,6 +64,11 @@ pub enum MqttError {
     /// The TLS set-up failed (CA file unreadable or holding no certificate).
     #[error("MQTT TLS: {0}; give a PEM file of CA certificates")]
     Tls(String),
+    /// The embedded broker's certificate or key could not be used.
+    #[error(
+        "MQTT TLS: {0}; give the broker's certificate chain and its private key (RSA or ECDSA) as PEM files"
+    )]
+    ServerCert(String),
     /// An allow-list entry is not an address or prefix.
     #[error("{0:?} is not an IP address or prefix (e.g. 192.0.2.7, 10.0.0.0/8, ::1)")]
     BadClient(String),
@@ -156,6 +162,16 @@ pub enum MqttTarget {
     },
 }
 
+/// The embedded broker's TLS identity: PEM files of its certificate chain
+/// (leaf first) and of its private key (PKCS#8, PKCS#1 RSA or SEC1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerTls {
+    /// The certificate chain.
+    pub cert: PathBuf,
+    /// The private key.
+    pub key: PathBuf,
+}
+
 /// How events are published.
 #[derive(Debug, Clone)]
 pub struct MqttOptions {
@@ -172,6 +188,9 @@ pub struct MqttOptions {
     pub queue: usize,
     /// The timeout of every network operation.
     pub timeout: Duration,
+    /// TLS for the clients of the embedded broker (TLS 1.2 or later); plain
+    /// TCP when `None`. Not used with an external broker.
+    pub server_tls: Option<ServerTls>,
 }
 
 impl MqttOptions {
@@ -200,6 +219,7 @@ impl MqttOptions {
             client_id: "confuzz-sim".into(),
             queue: DEFAULT_QUEUE,
             timeout: DEFAULT_TIMEOUT,
+            server_tls: None,
         }
     }
 }
@@ -219,6 +239,8 @@ pub struct MqttStats {
     pub refused: AtomicU64,
     /// Failed attempts to reach the external broker.
     pub connect_errors: AtomicU64,
+    /// Clients of the embedded broker whose TLS handshake failed or timed out.
+    pub tls_failed: AtomicU64,
 }
 
 impl MqttStats {
@@ -252,6 +274,11 @@ pub async fn start(
         MqttTarget::Embedded { listen, allow } => {
             let (link, addr) = start_embedded(*listen, allow.clone(), &options, &stats).await?;
             (Sink::Embedded(link), Some(addr))
+        }
+        MqttTarget::External { .. } if options.server_tls.is_some() => {
+            return Err(MqttError::ServerCert(
+                "a certificate is for the embedded broker; an external broker has its own".into(),
+            ));
         }
         MqttTarget::External { host, port, tls_ca } => {
             let client = start_external(host, *port, tls_ca.as_ref(), &options, &stats)?;
@@ -384,6 +411,10 @@ async fn start_embedded(
     stats: &Arc<MqttStats>,
 ) -> Result<(rumqttd::local::LinkTx, SocketAddr), MqttError> {
     let io = |what: String| move |source| MqttError::Io { what, source };
+    let tls = match &options.server_tls {
+        Some(t) => Some(tokio_rustls::TlsAcceptor::from(server_tls_config(t)?)),
+        None => None,
+    };
     let front = TcpListener::bind(listen)
         .await
         .map_err(io(format!("cannot listen on {listen}")))?;
@@ -413,10 +444,13 @@ async fn start_embedded(
     wait_listening(internal, options.timeout).await?;
     tokio::spawn(front_task(
         front,
-        internal,
-        allow,
-        options.timeout,
-        stats.clone(),
+        Front {
+            internal,
+            allow,
+            tls,
+            timeout: options.timeout,
+            stats: stats.clone(),
+        },
     ));
     Ok((link_tx, front_addr))
 }
@@ -469,38 +503,91 @@ async fn wait_listening(addr: SocketAddr, timeout: Duration) -> Result<(), MqttE
     }
 }
 
-async fn front_task(
-    front: TcpListener,
+/// What the front listener needs for each client.
+struct Front {
     internal: SocketAddr,
     allow: AllowList,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     timeout: Duration,
     stats: Arc<MqttStats>,
-) {
+}
+
+async fn front_task(listener: TcpListener, front: Front) {
+    let front = Arc::new(front);
     loop {
-        let Ok((client, peer)) = front.accept().await else {
+        let Ok((client, peer)) = listener.accept().await else {
             continue;
         };
-        if allow.allows(peer.ip()) {
-            tokio::spawn(async move {
-                let Ok(Ok(mut upstream)) =
-                    tokio::time::timeout(timeout, TcpStream::connect(internal)).await
-                else {
-                    return;
-                };
-                let mut client = client;
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-            });
-        } else {
-            MqttStats::add(&stats.refused);
-            tokio::spawn(refuse(client, timeout));
+        let allowed = front.allow.allows(peer.ip());
+        if !allowed {
+            MqttStats::add(&front.stats.refused);
         }
+        let front = front.clone();
+        tokio::spawn(async move {
+            match &front.tls {
+                Some(acceptor) => {
+                    let Ok(Ok(tls)) =
+                        tokio::time::timeout(front.timeout, acceptor.accept(client)).await
+                    else {
+                        MqttStats::add(&front.stats.tls_failed);
+                        return;
+                    };
+                    serve_client(tls, allowed, &front).await;
+                }
+                None => serve_client(client, allowed, &front).await,
+            }
+        });
     }
+}
+
+/// Proxies an allowed client to the broker, or refuses it.
+async fn serve_client<S>(mut client: S, allowed: bool, front: &Front)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    if !allowed {
+        refuse(client, front.timeout).await;
+        return;
+    }
+    let Ok(Ok(mut upstream)) =
+        tokio::time::timeout(front.timeout, TcpStream::connect(front.internal)).await
+    else {
+        return;
+    };
+    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+}
+
+/// The embedded broker's rustls configuration (TLS 1.2 and 1.3, no client
+/// certificates).
+fn server_tls_config(t: &ServerTls) -> Result<Arc<tokio_rustls::rustls::ServerConfig>, MqttError> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |path: &PathBuf, e: &dyn std::fmt::Display| {
+        MqttError::ServerCert(format!("{}: {e}", path.display()))
+    };
+    let certs = CertificateDer::pem_file_iter(&t.cert)
+        .map_err(|e| bad(&t.cert, &e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(&t.cert, &e))?;
+    if certs.is_empty() {
+        return Err(bad(&t.cert, &"holds no certificate"));
+    }
+    let key = PrivateKeyDer::from_pem_file(&t.key).map_err(|e| bad(&t.key, &e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad(&t.cert, &e))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| bad(&t.key, &format!("does not go with the certificate: {e}")))?;
+    Ok(Arc::new(config))
 }
 
 /// Answers a client not on the allow-list: reads its CONNECT (within the
 /// timeout) and answers CONNACK "not authorized" in its protocol version
 /// (3.1.1 return code 5, 5.0 reason code 0x87), then closes.
-async fn refuse(mut client: TcpStream, timeout: Duration) {
+async fn refuse<S: AsyncRead + AsyncWrite + Unpin>(mut client: S, timeout: Duration) {
     let answer = async {
         let level = read_connect_level(&mut client).await.unwrap_or(4);
         let connack: &[u8] = if level >= 5 {
@@ -515,7 +602,7 @@ async fn refuse(mut client: TcpStream, timeout: Duration) {
 }
 
 /// The protocol level of a CONNECT packet, reading only its first bytes.
-async fn read_connect_level(s: &mut TcpStream) -> Option<u8> {
+async fn read_connect_level<S: AsyncRead + Unpin>(s: &mut S) -> Option<u8> {
     let mut b = [0u8; 1];
     s.read_exact(&mut b).await.ok()?;
     if b[0] != 0x10 {

@@ -2,6 +2,8 @@
 //! replayed with curl, sessions and param errors, batches, and the same
 //! device state seen over NETCONF.
 
+mod cross;
+
 use confuzz_net::{Limits, NetconfClient};
 use confuzz_sim::DeviceConfig;
 use confuzz_sim::nso::NsoOptions;
@@ -365,42 +367,24 @@ async fn curl_replays_the_manuals_transaction_and_comet_flow() {
 async fn a_jsonrpc_commit_is_seen_by_netconf_get_config() {
     let s = serve().await;
     let c = login(s.http, "admin").await;
-    let th = rw_trans(s.http, &c, "running").await;
-    ok(
+    cross::commit_calls(
         s.http,
         &c,
-        "set_value",
-        json!({"th": th, "path": "/junos:configuration/system/host-name", "value": "from-jsonrpc"}),
+        &[
+            (
+                "set_value",
+                json!({"path": "/junos:configuration/system/host-name", "value": "from-jsonrpc"}),
+            ),
+            ("create", json!({"path": "/d:config/device{eth1}"})),
+            (
+                "set_value",
+                json!({"path": "/d:config/device{eth1}/date", "value": "2024-05-01"}),
+            ),
+        ],
     )
     .await;
-    ok(
-        s.http,
-        &c,
-        "create",
-        json!({"th": th, "path": "/d:config/device{eth1}"}),
-    )
-    .await;
-    ok(
-        s.http,
-        &c,
-        "set_value",
-        json!({"th": th, "path": "/d:config/device{eth1}/date", "value": "2024-05-01"}),
-    )
-    .await;
-    ok(s.http, &c, "validate_commit", json!({"th": th})).await;
-    ok(s.http, &c, "commit", json!({"th": th})).await;
-    let mut nc = NetconfClient::connect_tcp(
-        &s.netconf.to_string(),
-        SessionConfig::client(),
-        Limits::client(),
-    )
-    .await
-    .expect("netconf");
-    let r = nc
-        .rpc("<get-config><source><running/></source></get-config>")
-        .await
-        .expect("get-config");
-    let data = String::from_utf8_lossy(&r.reply.data.as_ref().expect("data").raw).into_owned();
+    let mut nc = cross::netconf(s.netconf).await;
+    let data = cross::running(&mut nc, "").await;
     assert!(
         data.contains("<host-name>from-jsonrpc</host-name>"),
         "{data}"

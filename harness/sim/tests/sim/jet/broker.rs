@@ -28,7 +28,7 @@ fn client(id: &str, broker: SocketAddr, login: Option<(&str, &str)>) -> (AsyncCl
 
 /// The next packet from the broker, or the connection's error; panics
 /// after [`WAIT`].
-async fn next(el: &mut EventLoop) -> Result<Incoming, ConnectionError> {
+pub async fn next(el: &mut EventLoop) -> Result<Incoming, ConnectionError> {
     let step = async {
         loop {
             match el.poll().await {
@@ -44,7 +44,10 @@ async fn next(el: &mut EventLoop) -> Result<Incoming, ConnectionError> {
 }
 
 /// Subscribes to every JET event and waits for the SUBACK.
-async fn subscribed(broker: SocketAddr, login: Option<(&str, &str)>) -> (AsyncClient, EventLoop) {
+pub async fn subscribed(
+    broker: SocketAddr,
+    login: Option<(&str, &str)>,
+) -> (AsyncClient, EventLoop) {
     let (c, mut el) = client("jet-test-sub", broker, login);
     c.subscribe("/junos/events/#", QoS::AtMostOnce)
         .await

@@ -265,6 +265,80 @@ fn static_routes_are_added_changed_and_deleted() {
 }
 
 #[test]
+fn a_routing_instance_adds_its_table_before_its_routes_and_deletes_it_after() {
+    let (mut b, s) = watched();
+    let ev = commit_events(
+        &mut b,
+        s,
+        "<routing-instances><instance><name>blue</name><instance-type>virtual-router</instance-type><routing-options><static><route><name>10.30.0.0/16</name><next-hop>192.0.2.9</next-hop></route></static></routing-options></instance></routing-instances>",
+    );
+    assert_eq!(
+        ids(&ev),
+        [
+            "KERNEL_EVENT_ROUTE_TABLE_ADD /junos/events/kernel/route-table/add/blue.inet.0/default",
+            "KERNEL_EVENT_ROUTE_ADD /junos/events/kernel/route/add/inet/10.30.0.0/16",
+            "UI_COMMIT_COMPLETED /junos/events/syslog/UI_COMMIT_COMPLETED",
+        ]
+    );
+    assert_clean(&ev);
+    let table = &ev[0].event;
+    assert_eq!(table.attribute("name"), Some("blue.inet.0".into()));
+    assert_eq!(
+        table.attribute("logical-router-name"),
+        Some("default".into())
+    );
+    assert_eq!(table.attribute("address-family"), Some("inet".into()));
+    assert_eq!(
+        ev[1].event.attribute("table-name"),
+        Some("blue.inet.0".into())
+    );
+    // A new instance type changes the table, not its routes.
+    let ev = commit_events(
+        &mut b,
+        s,
+        "<routing-instances><instance><name>blue</name><instance-type>vrf</instance-type></instance></routing-instances>",
+    );
+    assert_eq!(
+        ids(&ev)[..1],
+        [
+            "KERNEL_EVENT_ROUTE_TABLE_CHANGE /junos/events/kernel/route-table/change/blue.inet.0/default"
+        ]
+    );
+    assert_eq!(ev.len(), 2);
+    let ev = commit_events(&mut b, s, r#"<routing-instances operation="delete"/>"#);
+    assert_eq!(
+        ids(&ev),
+        [
+            "KERNEL_EVENT_ROUTE_DELETE /junos/events/kernel/route/delete/inet/10.30.0.0/16",
+            "KERNEL_EVENT_ROUTE_TABLE_DELETE /junos/events/kernel/route-table/delete/blue.inet.0/default",
+            "UI_COMMIT_COMPLETED /junos/events/syslog/UI_COMMIT_COMPLETED",
+        ]
+    );
+    assert_clean(&ev);
+}
+
+#[test]
+fn a_rib_of_its_own_is_a_table_and_the_default_tables_are_never_announced() {
+    let (mut b, s) = watched();
+    let ev = commit_events(
+        &mut b,
+        s,
+        "<routing-options><rib><name>inet6.0</name><static><route><name>2001:db8:9::/48</name><next-hop>2001:db8::1</next-hop></route></static></rib><rib><name>inet.3</name><static><route><name>10.40.0.0/16</name><next-hop>192.0.2.40</next-hop></route></static></rib></routing-options>",
+    );
+    assert_eq!(
+        ids(&ev),
+        [
+            "KERNEL_EVENT_ROUTE_TABLE_ADD /junos/events/kernel/route-table/add/inet.3/default",
+            "KERNEL_EVENT_ROUTE_ADD /junos/events/kernel/route/add/inet/10.40.0.0/16",
+            "KERNEL_EVENT_ROUTE_ADD /junos/events/kernel/route/add/inet6/2001:db8:9::/48",
+            "UI_COMMIT_COMPLETED /junos/events/syslog/UI_COMMIT_COMPLETED",
+        ]
+    );
+    assert_clean(&ev);
+    assert_eq!(ev[2].event.attribute("table-name"), Some("inet6.0".into()));
+}
+
+#[test]
 fn inactive_statements_are_not_in_force() {
     let (mut b, s) = watched();
     let ev = commit_events(

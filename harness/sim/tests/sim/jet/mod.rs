@@ -4,3 +4,4 @@
 pub mod broker;
 mod events;
 mod mosquitto;
+pub mod tls;
