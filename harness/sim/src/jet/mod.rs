@@ -25,6 +25,7 @@
 //! [`crate::serve::mqtt`]'s.
 
 pub mod events;
+pub mod mgmt;
 pub mod objects;
 
 pub use events::{
