@@ -122,13 +122,17 @@ impl Ephemeral {
             }
             Value::Json(j) => super::json::config_input(j)?,
         };
-        let named = self.instances.len() - usize::from(self.instances.contains_key(DEFAULT_INSTANCE));
+        let named =
+            self.instances.len() - usize::from(self.instances.contains_key(DEFAULT_INSTANCE));
         if !self.instances.contains_key(&key) && key != DEFAULT_INSTANCE && named >= MAX_INSTANCES {
             return Err(format!(
                 "too many ephemeral instances in use: the limit is {MAX_INSTANCES}"
             ));
         }
-        let inst = self.instances.entry(key.clone()).or_insert_with(Instance::new);
+        let inst = self
+            .instances
+            .entry(key.clone())
+            .or_insert_with(Instance::new);
         let mut work = inst.loaded.clone();
         let edits: Vec<Element> = cfg.children.iter().map(tree::normalized).collect();
         let out = edit::apply(
@@ -171,7 +175,12 @@ impl Ephemeral {
     /// The active configuration of instance `name` at `path`, as a
     /// `<configuration>` holding only that part; `None` when nothing is
     /// there.
-    pub fn get(&self, running: &Element, name: &str, path: &str) -> Result<Option<Element>, String> {
+    pub fn get(
+        &self,
+        running: &Element,
+        name: &str,
+        path: &str,
+    ) -> Result<Option<Element>, String> {
         let key = self.key(running, name)?;
         let empty = Instance::new();
         let active = &self.instances.get(&key).unwrap_or(&empty).active;
@@ -190,7 +199,8 @@ impl Ephemeral {
             }
             filter = Some(f);
         }
-        let filter = Element::new("configuration").with_child(filter.unwrap_or_else(|| Element::new("configuration")));
+        let filter = Element::new("configuration")
+            .with_child(filter.unwrap_or_else(|| Element::new("configuration")));
         let found = crate::filter::subtree(&[active], std::slice::from_ref(&filter))
             .into_iter()
             .next()

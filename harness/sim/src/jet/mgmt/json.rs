@@ -189,7 +189,9 @@ pub fn config_input(text: &str) -> Result<Element, String> {
     let v: Value = serde_json::from_str(text)
         .map_err(|e| format!("the JSON configuration cannot be read: {e}"))?;
     let Value::Object(m) = v else {
-        return Err("the JSON configuration must be an object such as {\"configuration\": {...}}".into());
+        return Err(
+            "the JSON configuration must be an object such as {\"configuration\": {...}}".into(),
+        );
     };
     let inner = match (m.len(), m.get("configuration")) {
         (1, Some(c)) => c.clone(),

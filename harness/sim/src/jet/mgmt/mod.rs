@@ -95,7 +95,12 @@ fn errors_text(errors: &[RpcError]) -> String {
 
 /// Runs `op` as an `<rpc>` of `session`; the answer's elements, or the
 /// errors' text.
-fn run(dev: &mut Device, session: SessionId, now: Instant, op: &Element) -> Result<Vec<Element>, String> {
+fn run(
+    dev: &mut Device,
+    session: SessionId,
+    now: Instant,
+    op: &Element,
+) -> Result<Vec<Element>, String> {
     let rpc = Rpc {
         message_id: Some("jet".into()),
         attributes: Vec::new(),

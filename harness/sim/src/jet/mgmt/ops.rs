@@ -211,7 +211,11 @@ fn interfaces(e: &Element, out: &mut String) {
         format!("{name:<24}{admin:<6}{link:<5}{proto:<9}{local}\n")
     };
     out.push_str(&row("Interface", "Admin", "Link", "Proto", "Local"));
-    let status = |x: &Element, n: &str| x.child_text(n).map(|t| t.trim().to_owned()).unwrap_or_default();
+    let status = |x: &Element, n: &str| {
+        x.child_text(n)
+            .map(|t| t.trim().to_owned())
+            .unwrap_or_default()
+    };
     for p in e.children_named("physical-interface") {
         out.push_str(&row(
             &status(p, "name"),
@@ -229,11 +233,17 @@ fn interfaces(e: &Element, out: &mut String) {
                     .children_named("interface-address")
                     .map(|a| status(a, "ifa-local"))
                     .collect();
-                for (i, a) in addrs.iter().enumerate().chain(
-                    addrs.is_empty().then_some((0, &String::new())),
-                ) {
+                for (i, a) in addrs
+                    .iter()
+                    .enumerate()
+                    .chain(addrs.is_empty().then_some((0, &String::new())))
+                {
                     let (n, ad, li) = if first {
-                        (status(l, "name"), status(l, "admin-status"), status(l, "oper-status"))
+                        (
+                            status(l, "name"),
+                            status(l, "admin-status"),
+                            status(l, "oper-status"),
+                        )
                     } else {
                         Default::default()
                     };

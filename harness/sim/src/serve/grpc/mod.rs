@@ -269,8 +269,12 @@ pub async fn serve_grpc_service(
             s.connection_closed(id);
         }
     });
-    let incoming =
-        confuzz_net::grpc::incoming(listener, o.tls.clone(), o.connections.clone(), Some(on_close));
+    let incoming = confuzz_net::grpc::incoming(
+        listener,
+        o.tls.clone(),
+        o.connections.clone(),
+        Some(on_close),
+    );
     let auth = AuthenticationServer::from_arc(service.clone())
         .max_decoding_message_size(o.max_message)
         .max_encoding_message_size(o.max_message);

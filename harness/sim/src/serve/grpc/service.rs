@@ -63,7 +63,8 @@ type OpStream = Pin<Box<dyn Stream<Item = Result<OpCommandGetResponse, Status>> 
 #[tonic::async_trait]
 impl Authentication for JetService {
     async fn login(&self, req: Request<LoginRequest>) -> Result<Response<LoginResponse>, Status> {
-        let conn = conn(&req).ok_or_else(|| Status::internal("the request carries no connection"))?;
+        let conn =
+            conn(&req).ok_or_else(|| Status::internal("the request carries no connection"))?;
         let r = req.into_inner();
         let status = match self.login(conn, &r.username, &r.password, &r.client_id)? {
             Ok(()) => ok(),
