@@ -87,6 +87,7 @@ pub struct PathValue {
 /// A client of one device's JET services over one channel.
 #[derive(Debug, Clone)]
 pub struct JetClient {
+    channel: Channel,
     auth: AuthenticationClient<Channel>,
     mgmt: ManagementClient<Channel>,
     options: ClientOptions,
@@ -162,10 +163,16 @@ impl JetClient {
                 })?;
         let max = options.max_message;
         Ok(JetClient {
+            channel: channel.clone(),
             auth: AuthenticationClient::new(channel.clone()).max_decoding_message_size(max),
             mgmt: ManagementClient::new(channel).max_decoding_message_size(max),
             options,
         })
+    }
+
+    /// The channel, for calls of other services or raw paths.
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
     }
 
     /// The generated authentication client on this channel.

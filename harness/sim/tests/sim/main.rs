@@ -4,6 +4,7 @@ mod confirmed;
 mod device;
 mod faults;
 mod filters;
+mod grpc;
 mod jet;
 mod jsonrpc;
 mod junos;

@@ -134,7 +134,7 @@ impl Ephemeral {
             .entry(key.clone())
             .or_insert_with(Instance::new);
         let mut work = inst.loaded.clone();
-        let edits: Vec<Element> = cfg.children.iter().map(tree::normalized).collect();
+        let edits = vec![tree::normalized(&cfg)];
         let out = edit::apply(
             &mut work,
             &edits,

@@ -197,6 +197,9 @@ pub fn config_input(text: &str) -> Result<Element, String> {
         (1, Some(c)) => c.clone(),
         _ => Value::Object(m),
     };
+    if !inner.is_object() {
+        return Err("\"configuration\" must be an object of statements".into());
+    }
     let mut holder = Element::new("holder");
     into_element("configuration", &inner, &mut holder, 0)?;
     holder
