@@ -7,6 +7,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "proto/jnx/jet/common.proto",
         "proto/jnx/jet/authentication.proto",
         "proto/jnx/jet/management.proto",
+        "proto/legacy/authentication_service.proto",
+        "proto/legacy/management_service.proto",
     ];
     println!("cargo:rerun-if-changed=proto");
     let fds = protox::compile(FILES, ["proto"])?;

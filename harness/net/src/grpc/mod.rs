@@ -45,6 +45,18 @@ pub mod proto {
             }
         }
     }
+    /// The older JET IDL (field numbers of `management` unverified; see
+    /// `proto/README.md`).
+    pub mod legacy {
+        /// `authentication` (`/authentication.Login/LoginCheck`).
+        pub mod authentication {
+            tonic::include_proto!("authentication");
+        }
+        /// `management` (`/management.ManagementRpcApi/*`).
+        pub mod management {
+            tonic::include_proto!("management");
+        }
+    }
 }
 
 /// Why a JET gRPC operation failed.

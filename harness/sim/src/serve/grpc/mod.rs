@@ -21,11 +21,16 @@
 //! [`GrpcOptions::max_sessions`] (8) sessions are active; the ninth login
 //! gets `RESOURCE_EXHAUSTED`.
 //!
+//! The older IDL (`/authentication.Login/LoginCheck`,
+//! `/management.ManagementRpcApi/ExecuteOpCommand` and
+//! `ExecuteCfgCommand`) is served on the same sessions; see [`legacy`].
+//!
 //! Management calls on a connection that has not logged in get
 //! `UNAUTHENTICATED`; unknown services and methods get `UNIMPLEMENTED`
 //! (tonic's router); failures of a known call are status FAILURE inside
 //! the answer, as JET reports them.
 
+pub mod legacy;
 mod service;
 
 use super::{ServeError, SimDevice};
@@ -34,6 +39,8 @@ use crate::jet::mgmt::Ephemeral;
 use confuzz_net::NetError;
 use confuzz_net::grpc::proto::jnx::jet::authentication::authentication_server::AuthenticationServer;
 use confuzz_net::grpc::proto::jnx::jet::management::management_server::ManagementServer;
+use confuzz_net::grpc::proto::legacy::authentication::login_server::LoginServer;
+use confuzz_net::grpc::proto::legacy::management::management_rpc_api_server::ManagementRpcApiServer;
 use confuzz_net::grpc::{ConnInfo, OnClose, ServerLimits};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -278,7 +285,13 @@ pub async fn serve_grpc_service(
     let auth = AuthenticationServer::from_arc(service.clone())
         .max_decoding_message_size(o.max_message)
         .max_encoding_message_size(o.max_message);
-    let mgmt = ManagementServer::from_arc(service)
+    let mgmt = ManagementServer::from_arc(service.clone())
+        .max_decoding_message_size(o.max_message)
+        .max_encoding_message_size(o.max_message);
+    let legacy_auth = LoginServer::from_arc(service.clone())
+        .max_decoding_message_size(o.max_message)
+        .max_encoding_message_size(o.max_message);
+    let legacy_mgmt = ManagementRpcApiServer::from_arc(service)
         .max_decoding_message_size(o.max_message)
         .max_encoding_message_size(o.max_message);
     tonic::transport::Server::builder()
@@ -290,6 +303,8 @@ pub async fn serve_grpc_service(
         .http2_max_header_list_size(16 * 1024)
         .add_service(auth)
         .add_service(mgmt)
+        .add_service(legacy_auth)
+        .add_service(legacy_mgmt)
         .serve_with_incoming(incoming)
         .await
         .map_err(|e| {

@@ -43,7 +43,7 @@ fn conn<T>(req: &Request<T>) -> Option<ConnInfo> {
 
 /// `text` cut into pieces of at most [`CHUNK`] bytes, on character
 /// boundaries.
-fn chunks(text: &str) -> Vec<String> {
+pub(super) fn chunks(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
     while rest.len() > CHUNK {

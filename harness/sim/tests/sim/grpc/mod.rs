@@ -3,6 +3,7 @@
 //! session limit, TLS), and a Python grpcio client as a third-party peer.
 
 mod config;
+mod legacy;
 mod peers;
 mod sessions;
 
