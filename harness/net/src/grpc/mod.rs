@@ -11,7 +11,7 @@
 //! ```
 //!
 //! - [`proto`]: the generated code, one module per protobuf package.
-//! - [`server`]: [`incoming`](server::incoming) connections with an id and
+//! - [`server`]: [`incoming`] connections with an id and
 //!   a close callback, a connection limit, TLS and a read timeout.
 //! - [`client`]: the typed client, [`JetClient`].
 //! - [`tls`]: rustls settings (ring, TLS 1.2+, ALPN `h2`).

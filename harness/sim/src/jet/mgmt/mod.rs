@@ -73,6 +73,25 @@ pub enum LoadType {
     Set,
 }
 
+impl LoadType {
+    /// The load type numbered `n` in both JET IDLs (`CONFIG_LOAD_MERGE` = 0
+    /// to `CONFIG_LOAD_SET` = 4).
+    pub fn from_number(n: i32) -> Result<Self, String> {
+        Ok(match n {
+            0 => LoadType::Merge,
+            1 => LoadType::Replace,
+            2 => LoadType::Override,
+            3 => LoadType::Update,
+            4 => LoadType::Set,
+            _ => {
+                return Err(format!(
+                    "load_type {n} is not CONFIG_LOAD_MERGE (0) to CONFIG_LOAD_SET (4)"
+                ));
+            }
+        })
+    }
+}
+
 fn errors_text(errors: &[RpcError]) -> String {
     let msgs: Vec<String> = errors
         .iter()

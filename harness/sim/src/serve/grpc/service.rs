@@ -1,6 +1,7 @@
 //! The generated service traits, implemented by [`JetService`].
 
 use super::{JetService, now};
+use crate::device::SessionId;
 use crate::jet::mgmt::{self, Command, ConfigText, LoadType, OutFormat, ephemeral};
 use confuzz_net::grpc::ConnInfo;
 use confuzz_net::grpc::proto::jnx::jet::authentication::authentication_server::Authentication;
@@ -8,11 +9,10 @@ use confuzz_net::grpc::proto::jnx::jet::authentication::{LoginRequest, LoginResp
 use confuzz_net::grpc::proto::jnx::jet::common::{RpcStatus, StatusCode};
 use confuzz_net::grpc::proto::jnx::jet::management::management_server::Management;
 use confuzz_net::grpc::proto::jnx::jet::management::{
-    ConfigGetOutputFormat, ConfigLoadType, ConfigOperationType, ConfigSetRequest,
-    ConfigSetResponse, EphemeralConfigGetRequest, EphemeralConfigGetResponse,
-    EphemeralConfigSetRequest, EphemeralConfigSetResponse, OpCommandGetRequest,
-    OpCommandGetResponse, OpCommandOutputFormat, config_set_request,
-    ephemeral_config_get_response::ConfigPathResponse,
+    ConfigGetOutputFormat, ConfigOperationType, ConfigSetRequest, ConfigSetResponse,
+    EphemeralConfigGetRequest, EphemeralConfigGetResponse, EphemeralConfigSetRequest,
+    EphemeralConfigSetResponse, OpCommandGetRequest, OpCommandGetResponse, OpCommandOutputFormat,
+    config_set_request, ephemeral_config_get_response::ConfigPathResponse,
     ephemeral_config_set_request::config_operation,
     ephemeral_config_set_response::ConfigOperationResponse, op_command_get_request,
 };
@@ -43,7 +43,7 @@ fn conn<T>(req: &Request<T>) -> Option<ConnInfo> {
 
 /// `text` cut into pieces of at most [`CHUNK`] bytes, on character
 /// boundaries.
-pub(super) fn chunks(text: &str) -> Vec<String> {
+fn chunks(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
     while rest.len() > CHUNK {
@@ -75,6 +75,35 @@ impl Authentication for JetService {
 }
 
 impl JetService {
+    /// An operational command's output in pieces of [`CHUNK`] bytes.
+    pub(super) fn run_op(
+        &self,
+        sid: SessionId,
+        format: Result<OutFormat, String>,
+        cmd: Result<Command<'_>, String>,
+    ) -> Result<Vec<String>, String> {
+        let text = mgmt::op_command(&mut self.device.lock(), sid, now(), cmd?, format?)?;
+        Ok(chunks(&text))
+    }
+
+    /// Loads `config` with load type number `load_type`, then commits with
+    /// `commit`'s comment (none if empty) when given; the commit watchers
+    /// hear of it.
+    pub(super) fn set_config(
+        &self,
+        sid: SessionId,
+        load_type: i32,
+        config: Result<ConfigText<'_>, String>,
+        commit: Option<String>,
+    ) -> Result<(), String> {
+        let commit = commit.map(|c| (!c.is_empty()).then_some(c));
+        let result = LoadType::from_number(load_type).and_then(|load| {
+            mgmt::config_set(&mut self.device.lock(), sid, now(), config?, load, commit)
+        });
+        self.device.changed();
+        result
+    }
+
     fn may_configure(&self, user: &str) -> Result<(), String> {
         let dev = self.device.lock();
         match dev.config().user(user) {
@@ -107,24 +136,22 @@ impl Management for JetService {
                 r.out_format
             )),
         };
-        let result = format.and_then(|format| {
-            let cmd = match &r.command {
-                Some(op_command_get_request::Command::CliCommand(c)) => Command::Cli(c),
-                Some(op_command_get_request::Command::XmlCommand(c)) => Command::Xml(c),
-                None => return Err("the request holds no cli_command or xml_command".to_owned()),
-            };
-            mgmt::op_command(&mut self.device.lock(), sid, now(), cmd, format)
-        });
-        let messages: Vec<Result<OpCommandGetResponse, Status>> = match result {
-            Ok(text) => chunks(&text)
-                .into_iter()
-                .map(|data| Ok(OpCommandGetResponse { status: ok(), data }))
-                .collect(),
-            Err(why) => vec![Ok(OpCommandGetResponse {
-                status: failure(why),
-                data: String::new(),
-            })],
+        let cmd = match &r.command {
+            Some(op_command_get_request::Command::CliCommand(c)) => Ok(Command::Cli(c)),
+            Some(op_command_get_request::Command::XmlCommand(c)) => Ok(Command::Xml(c)),
+            None => Err("the request holds no cli_command or xml_command".to_owned()),
         };
+        let messages: Vec<Result<OpCommandGetResponse, Status>> =
+            match self.run_op(sid, format, cmd) {
+                Ok(pieces) => pieces
+                    .into_iter()
+                    .map(|data| Ok(OpCommandGetResponse { status: ok(), data }))
+                    .collect(),
+                Err(why) => vec![Ok(OpCommandGetResponse {
+                    status: failure(why),
+                    data: String::new(),
+                })],
+            };
         Ok(Response::new(Box::pin(tokio_stream::iter(messages))))
     }
 
@@ -134,37 +161,16 @@ impl Management for JetService {
     ) -> Result<Response<ConfigSetResponse>, Status> {
         let (sid, _) = self.session_of(conn(&req).as_ref())?;
         let r = req.into_inner();
-        let load = match ConfigLoadType::try_from(r.load_type) {
-            Ok(ConfigLoadType::ConfigLoadMerge) => Ok(LoadType::Merge),
-            Ok(ConfigLoadType::ConfigLoadReplace) => Ok(LoadType::Replace),
-            Ok(ConfigLoadType::ConfigLoadOverride) => Ok(LoadType::Override),
-            Ok(ConfigLoadType::ConfigLoadUpdate) => Ok(LoadType::Update),
-            Ok(ConfigLoadType::ConfigLoadSet) => Ok(LoadType::Set),
-            Err(_) => Err(format!(
-                "load_type {} is not CONFIG_LOAD_MERGE (0) to CONFIG_LOAD_SET (4)",
-                r.load_type
-            )),
-        };
         // CONFIG_COMMIT_SYNCHRONIZE commits like CONFIG_COMMIT: the device
         // has one routing engine.
-        let commit = r
-            .commit
-            .map(|c| (!c.comment.is_empty()).then_some(c.comment));
-        let result = load.and_then(|load| {
-            let config = match &r.config {
-                Some(config_set_request::Config::XmlConfig(c)) => ConfigText::Xml(c),
-                Some(config_set_request::Config::JsonConfig(c)) => ConfigText::Json(c),
-                Some(config_set_request::Config::TextConfig(c)) => ConfigText::Text(c),
-                None => {
-                    return Err(
-                        "the request holds no xml_config, json_config or text_config".to_owned(),
-                    );
-                }
-            };
-            mgmt::config_set(&mut self.device.lock(), sid, now(), config, load, commit)
-        });
-        self.device.changed();
-        let status = match result {
+        let commit = r.commit.map(|c| c.comment);
+        let config = match &r.config {
+            Some(config_set_request::Config::XmlConfig(c)) => Ok(ConfigText::Xml(c)),
+            Some(config_set_request::Config::JsonConfig(c)) => Ok(ConfigText::Json(c)),
+            Some(config_set_request::Config::TextConfig(c)) => Ok(ConfigText::Text(c)),
+            None => Err("the request holds no xml_config, json_config or text_config".to_owned()),
+        };
+        let status = match self.set_config(sid, r.load_type, config, commit) {
             Ok(()) => ok(),
             Err(why) => failure(why),
         };
