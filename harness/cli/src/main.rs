@@ -16,11 +16,13 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the largest arguments costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Decode one side of a captured session and report every message and protocol violation.
     Decode(decode::DecodeArgs),
-    /// Serve simulated NETCONF / Junos XML devices over SSH, TCP or stdio.
+    /// Serve simulated NETCONF / Junos XML devices over SSH, TCP or stdio, with NSO JSON-RPC, JET MQTT and JET gRPC.
     Sim(sim::SimArgs),
     /// Run scenarios against targets (default: the built-in simulated device) and report.
     Run(scenario::RunArgs),

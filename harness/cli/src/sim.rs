@@ -6,8 +6,9 @@
 //! 127.0.0.1:11830, and NSO's JSON-RPC API over HTTP on 127.0.0.1:18080
 //! (NSO's port 8080 shifted the same way), and JET events are published
 //! by an embedded MQTT broker on 127.0.0.1:11883 (MQTT's 1883, shifted), or
-//! to the external broker of `--mqtt-broker`. With `--devices N`, device i (from 0) listens on each
-//! service's port + i.
+//! to the external broker of `--mqtt-broker`, and the JET services are
+//! served over gRPC on 127.0.0.1:32767 (JET's port, unprivileged already).
+//! With `--devices N`, device i (from 0) listens on each service's port + i.
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
@@ -16,6 +17,7 @@ use confuzz_net::ssh::{
 };
 use confuzz_sim::config::{Capabilities, DeviceConfig, LoginClass, User};
 use confuzz_sim::fault::{Fault, FaultPlan, Trigger};
+use confuzz_sim::serve::grpc::{GrpcOptions, serve_grpc};
 use confuzz_sim::serve::http::{HttpOptions, serve_http};
 use confuzz_sim::serve::mqtt::{self, AllowList, MqttOptions, MqttTarget};
 use confuzz_sim::serve::netconf::ServeOptions;
@@ -35,6 +37,8 @@ pub const DEFAULT_TCP: &str = "127.0.0.1:11830";
 pub const DEFAULT_HTTP: &str = "127.0.0.1:18080";
 /// The embedded MQTT broker's address when no service flag is given.
 pub const DEFAULT_MQTT: &str = "127.0.0.1:11883";
+/// The JET gRPC address when no service flag is given.
+pub const DEFAULT_GRPC: &str = "127.0.0.1:32767";
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -96,9 +100,23 @@ pub struct SimArgs {
     #[arg(long, value_name = "PEM", requires = "mqtt_tls_cert")]
     pub mqtt_tls_key: Option<PathBuf>,
 
+    /// Serve the JET services (authentication, management) over gRPC on
+    /// ADDR; clients log in with a device user.
+    #[arg(long, value_name = "ADDR")]
+    pub grpc: Option<SocketAddr>,
+
+    /// Serve gRPC over TLS (1.2 or later) with the certificate chain of
+    /// this PEM file (RSA or ECDSA).
+    #[arg(long, value_name = "PATH", requires = "grpc_tls_key")]
+    pub grpc_tls_cert: Option<PathBuf>,
+
+    /// The PEM private key going with --grpc-tls-cert.
+    #[arg(long, value_name = "PATH", requires = "grpc_tls_cert")]
+    pub grpc_tls_key: Option<PathBuf>,
+
     /// Serve one NETCONF session on standard input and output, e.g. as an
     /// OpenSSH `Subsystem netconf /path/to/confuzz sim --stdio` command.
-    #[arg(long, conflicts_with_all = ["ssh", "tcp", "http", "devices", "mqtt", "mqtt_broker"])]
+    #[arg(long, conflicts_with_all = ["ssh", "tcp", "http", "grpc", "devices", "mqtt", "mqtt_broker"])]
     pub stdio: bool,
 
     /// How many devices to serve, each with its own state, on consecutive ports.
@@ -332,14 +350,30 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
         serve_stdio(device, &user, ServeOptions::default()).await?;
         return Ok(ExitCode::SUCCESS);
     }
-    let defaults = (args.ssh, args.tcp, args.http) == (None, None, None);
-    let (ssh, tcp, http) = match (args.ssh, args.tcp, args.http) {
-        (None, None, None) => (
+    let defaults = (args.ssh, args.tcp, args.http, args.grpc) == (None, None, None, None);
+    let (ssh, tcp, http, grpc) = match (args.ssh, args.tcp, args.http, args.grpc) {
+        (None, None, None, None) => (
             Some(DEFAULT_SSH.parse()?),
             Some(DEFAULT_TCP.parse()?),
             Some(DEFAULT_HTTP.parse()?),
+            Some(DEFAULT_GRPC.parse()?),
         ),
         other => other,
+    };
+    let grpc_tls = match (&args.grpc_tls_cert, &args.grpc_tls_key) {
+        (Some(cert), Some(key)) => {
+            let read = |p: &PathBuf, what: &str| {
+                std::fs::read(p)
+                    .with_context(|| format!("reading the gRPC TLS {what} {}", p.display()))
+            };
+            let config = confuzz_net::grpc::tls::server_config(
+                &read(cert, "certificate")?,
+                &read(key, "key")?,
+            )
+            .context("--grpc-tls-cert/--grpc-tls-key")?;
+            Some(config)
+        }
+        _ => None,
     };
     let mqtt_embedded: Option<SocketAddr> = match (args.mqtt, &args.mqtt_broker) {
         (Some(a), _) => Some(a),
@@ -357,6 +391,7 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
         ("--tcp", tcp),
         ("--http", http),
         ("--mqtt", mqtt_embedded),
+        ("--grpc", grpc),
     ];
     for (i, (na, a)) in named.iter().enumerate() {
         for (nb, b) in named.iter().skip(i + 1) {
@@ -425,6 +460,25 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
             let device = device.clone();
             tasks.spawn(async move {
                 serve_http(device, listener, HttpOptions::default())
+                    .await
+                    .map_err(anyhow::Error::from)
+            });
+        }
+        if let Some(addr) = grpc {
+            let addr = shifted(addr, i)?;
+            let listener = TcpListener::bind(addr).await.with_context(|| {
+                format!(
+                    "listening for gRPC on {addr}; is the port in use? pick another with --grpc"
+                )
+            })?;
+            line += &format!("  grpc {}", listener.local_addr()?);
+            let device = device.clone();
+            let options = GrpcOptions {
+                tls: grpc_tls.clone(),
+                ..GrpcOptions::default()
+            };
+            tasks.spawn(async move {
+                serve_grpc(device, listener, options)
                     .await
                     .map_err(anyhow::Error::from)
             });
@@ -498,6 +552,12 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
     }
     if http.is_some() {
         println!("  http: NSO JSON-RPC at POST /jsonrpc (login with a user above)");
+    }
+    if grpc.is_some() {
+        println!(
+            "  grpc: JET Authentication/Login, then Management (OpCommandGet, ConfigSet, Ephemeral*){}; at most 8 sessions",
+            if grpc_tls.is_some() { " over TLS" } else { "" }
+        );
     }
     if mqtt_embedded.is_some() {
         println!(

@@ -20,11 +20,15 @@
 //!   host key kept on disk) and SSH client (host key pinned by fingerprint,
 //!   checked against known_hosts, or not checked, with a warning).
 //! - [`io`]: the byte streams: TCP, own stdio, a child process's stdio.
+//! - [`grpc`]: JET over gRPC (tonic): the generated services, the
+//!   connections a server reads (id, close callback, TLS, limits), and
+//!   [`JetClient`](grpc::JetClient).
 //!
 //! Every network read has a timeout and every buffer a limit ([`Limits`]).
 
 pub mod client;
 pub mod driver;
+pub mod grpc;
 pub mod io;
 pub mod ssh;
 

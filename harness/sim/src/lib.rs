@@ -32,9 +32,12 @@
 //! - [`junos`]: the Junos operations, the text and set configuration formats, compare.
 //! - [`fault`]: fault plans a transport applies to what it sends.
 //! - [`validate`]: the checks a configuration must pass to be committed.
-//! - [`jet`]: JET events (kernel and syslog) made from commits.
+//! - [`jet`]: JET events (kernel and syslog) made from commits, and JET
+//!   management (`jet::mgmt`: operational commands, ConfigSet, the
+//!   ephemeral database).
 //! - [`serve`]: the device served over SSH (NETCONF and the Junos XML
-//!   protocol), TCP and stdio; one shared device per simulated device.
+//!   protocol), TCP and stdio, NSO JSON-RPC over HTTP, JET events over
+//!   MQTT and JET services over gRPC; one shared device per simulated device.
 
 // Operation handlers return `Result<_, RpcError>`: the error is the
 // request's answer, built once and moved into the reply, so its size on the

@@ -27,6 +27,7 @@
 //! [`crate::serve::mqtt`]'s.
 
 pub mod events;
+pub mod mgmt;
 pub mod objects;
 
 pub use events::{

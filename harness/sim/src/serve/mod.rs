@@ -20,7 +20,9 @@
 //! - [`listen`]: the TCP and SSH listeners, and stdio.
 //! - [`mqtt`]: JET events of every commit, published to the device's
 //!   embedded MQTT broker or to an external one.
+//! - [`grpc`]: the JET services (authentication, management) over gRPC.
 
+pub mod grpc;
 pub mod http;
 pub mod junoscript;
 pub mod listen;

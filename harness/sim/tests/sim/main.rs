@@ -5,6 +5,7 @@ mod device;
 mod faults;
 mod filters;
 mod firewall;
+mod grpc;
 mod jet;
 mod jsonrpc;
 mod junos;
