@@ -1,6 +1,7 @@
 //! `confuzz`: protocol conformance and fuzz testing for network-device management protocols.
 
 mod decode;
+mod fleet;
 mod scenario;
 mod sim;
 

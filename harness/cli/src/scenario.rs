@@ -17,7 +17,8 @@ pub struct RunArgs {
     /// Scenario files or folders.
     #[arg(default_value = "scenarios")]
     pub paths: Vec<PathBuf>,
-    /// A target from the targets file (repeatable; default: the built-in device `sim`).
+    /// A target from the targets file (repeatable; `*` matches any run of
+    /// characters, e.g. 'sim-*'; default: the built-in device `sim`).
     #[arg(long = "target", value_name = "NAME")]
     pub targets: Vec<String>,
     /// The targets file.
@@ -147,11 +148,47 @@ fn load_targets(file: &Path, names: &[String], insecure: bool) -> Result<Vec<Tar
             "confuzz: warning: --insecure: SSH host keys are not verified; anyone on the path can impersonate the device"
         );
     }
-    names
-        .iter()
-        .map(|n| tf.resolve(n, insecure).map_err(anyhow::Error::from))
-        .collect()
+    let mut resolved = Vec::new();
+    for n in &names {
+        if !n.contains('*') {
+            resolved.push(tf.resolve(n, insecure)?);
+            continue;
+        }
+        let matching: Vec<&String> = tf.targets.keys().filter(|k| glob_match(n, k)).collect();
+        if matching.is_empty() {
+            anyhow::bail!(
+                "--target {n:?} matches no target of {} (names: {})",
+                file.display(),
+                tf.targets.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+        for m in matching {
+            resolved.push(tf.resolve(m, insecure)?);
+        }
+    }
+    Ok(resolved)
 }
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 
 /// Selects by filter, tag and partition.
 pub fn select(
@@ -333,4 +370,21 @@ pub fn targets(args: &TargetsArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn target_patterns_match_with_star_as_any_run() {
+        assert!(glob_match("sim-*", "sim-0001"));
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("lab-*-mx", "lab-east-mx"));
+        assert!(glob_match("a*b*c", "abc"));
+        assert!(!glob_match("sim-*", "lab-0001"));
+        assert!(!glob_match("a*a", "a"));
+        assert!(!glob_match("lab-*-mx", "lab-east-ex"));
+        assert!(!glob_match("sim", "sim-0001"));
+    }
 }

@@ -123,6 +123,13 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=10000))]
     pub devices: u16,
 
+    /// Write a targets file naming every device served over SSH (`sim-0000`,
+    /// `sim-0001`, ...; tag `fleet`), for `confuzz run --targets-file PATH
+    /// --target 'sim-*'`. Its targets read the password from
+    /// $CONFUZZ_SIM_PASSWORD.
+    #[arg(long, value_name = "PATH")]
+    pub targets_out: Option<PathBuf>,
+
     /// The SSH host key file; made (ed25519) on first use and kept, so
     /// clients can pin its fingerprint.
     #[arg(
@@ -416,18 +423,31 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
         Some(_) => Some(load_or_create_host_key(&args.host_key)?),
         None => None,
     };
+    if args.targets_out.is_some() && ssh.is_none() {
+        bail!("--targets-out names devices by their SSH address; add --ssh ADDR");
+    }
     let options = ServeOptions::default();
     let mut tasks = tokio::task::JoinSet::new();
     let mut lines = Vec::new();
+    let mut fleet = Vec::new();
     for i in 0..args.devices {
         let device = SimDevice::new(device_config(args, i));
         let mut line = format!("device {i} ({})", device.lock().config().hostname);
+        let mut member = None;
         if let (Some(addr), Some(key)) = (ssh, &host_key) {
             let addr = shifted(addr, i)?;
             let listener = TcpListener::bind(addr).await.with_context(|| {
                 format!("listening for SSH on {addr}; is the port in use? pick another with --ssh")
             })?;
             line += &format!("  ssh {}", listener.local_addr()?);
+            let config = device.lock().config().clone();
+            member = Some(crate::fleet::FleetDevice {
+                name: crate::fleet::target_name(i),
+                ssh: listener.local_addr()?.to_string(),
+                jsonrpc_url: None,
+                hostname: config.hostname,
+                serial_number: config.serial_number,
+            });
             let server = SshServer::new(
                 SshServerConfig::new(key.clone()),
                 Arc::new(SimAuth::new(device.clone(), keys.clone())),
@@ -457,6 +477,9 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
                 )
             })?;
             line += &format!("  http {}", listener.local_addr()?);
+            if let Some(m) = &mut member {
+                m.jsonrpc_url = Some(format!("http://{}/jsonrpc", listener.local_addr()?));
+            }
             let device = device.clone();
             tasks.spawn(async move {
                 serve_http(device, listener, HttpOptions::default())
@@ -522,6 +545,25 @@ async fn serve(args: &SimArgs) -> Result<ExitCode> {
             }
         }
         lines.push(line);
+        fleet.extend(member);
+    }
+    if let (Some(path), Some(key)) = (&args.targets_out, &host_key) {
+        let config = device_config(args, 0);
+        let user = config
+            .users
+            .iter()
+            .find(|u| u.class == LoginClass::SuperUser)
+            .or(config.users.first())
+            .ok_or_else(|| anyhow!("--targets-out: no user is configured"))?;
+        let text = crate::fleet::targets_file(&fleet, &user.name, &fingerprint(key.public_key()));
+        crate::fleet::write(path, &text)?;
+        println!(
+            "targets of {} device(s) written to {} (tag fleet); they read {}'s password from ${}",
+            fleet.len(),
+            path.display(),
+            user.name,
+            crate::fleet::PASSWORD_ENV
+        );
     }
     let config = device_config(args, 0);
     println!("confuzz sim: {} device(s)", args.devices);
