@@ -24,7 +24,10 @@
 //! - [`run`]: executing scenarios; [`snapshot`]: normalize, redact, compare,
 //!   pending files; [`report`]: terminal, JUnit XML and JSON reports.
 
+mod builtin;
+mod check;
 pub mod http;
+pub mod jet;
 pub mod jsonrpc;
 pub mod junoscript;
 pub mod model;
@@ -34,4 +37,5 @@ pub mod report;
 pub mod run;
 pub mod snapshot;
 pub mod target;
+pub mod tls;
 pub mod vars;

@@ -363,22 +363,56 @@ pub struct JsonRpcCall {
     pub params: Option<serde_json::Value>,
 }
 
-/// A JET step (executed once the JET channels exist).
+/// The kinds of JET step, one per step: `subscribe` and `event` over MQTT
+/// (a `grpc` call is the next kind to sit beside them).
+pub const JET_KINDS: &[&str] = &["subscribe", "event"];
+
+/// A JET step: exactly one of its kinds ([`JET_KINDS`]).
+///
+/// Each `session:` name is one MQTT client: `subscribe` connects it and
+/// subscribes; `event` waits for an event on that client's subscriptions.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct JetStep {
-    /// Topics to subscribe to.
+    /// MQTT topic filters to subscribe to (`+` and `#` wildcards), e.g.
+    /// `/junos/events/kernel/interfaces/#`.
     #[serde(default)]
-    pub subscribe: Vec<String>,
-    /// Fields an event must have (field -> value).
+    pub subscribe: Option<Vec<String>>,
+    /// Wait for an event matching these; the step's `assert`, `capture`
+    /// and `snapshot` then read it (JSON pointers into the event, e.g.
+    /// `/jet-event/attributes/name`).
     #[serde(default)]
-    pub event: BTreeMap<String, String>,
-    /// How long to wait for the event.
+    pub event: Option<EventMatch>,
+    /// How long to wait for the event (default: the step's time limit).
     #[serde(default)]
     pub within: Option<Dur>,
-    /// A gRPC method to call, e.g. `jnx.jet.management.ManagementRpcApi/OpCommandGet`.
+}
+
+impl JetStep {
+    /// The kinds this step has, in [`JET_KINDS`] order.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let present = [self.subscribe.is_some(), self.event.is_some()];
+        JET_KINDS
+            .iter()
+            .zip(present)
+            .filter(|(_, p)| *p)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+}
+
+/// Which event a JET `event` step waits for: the first one, in arrival
+/// order, whose topic matches `topic` and that passes every `where` check.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EventMatch {
+    /// An MQTT topic filter the event's topic must match (default `#`).
     #[serde(default)]
-    pub grpc: Option<String>,
+    pub topic: Option<String>,
+    /// Checks on the event's JSON that select it (the assertion format;
+    /// paths are JSON pointers, e.g. `/jet-event/attributes/name`).
+    #[serde(default, rename = "where")]
+    pub where_: Vec<Assertion>,
 }
 
 /// A duration written `500ms`, `5s`, `2m` or a number of seconds.

@@ -1,8 +1,8 @@
 //! Running scenarios against targets.
 //!
 //! Each scenario runs against each selected target. On the built-in
-//! device every scenario gets a fresh simulated device on loopback (NETCONF
-//! over TCP, the Junos XML protocol over SSH), so scenarios run
+//! device every scenario gets a fresh simulated device on loopback (see
+//! [`crate::builtin`]), so scenarios run
 //! concurrently without sharing state. On a real target the scenarios run
 //! one after another. The first failing step skips the rest of its
 //! scenario.
@@ -11,6 +11,8 @@
 // per failing step; boxing it would buy nothing on this cold path.
 #![allow(clippy::result_large_err)]
 
+use crate::builtin::{Builtin, Wanted, start_builtin};
+use crate::check::{check_assertion, check_expect, describe};
 use crate::http::{HttpClient, HttpUrl};
 use crate::junoscript::{Incoming, JunosClient};
 use crate::model::{Channel, Expect, Scenario, Step};
@@ -19,11 +21,7 @@ use crate::path::Path as XPath;
 use crate::snapshot::{Comparison, SnapshotKey};
 use crate::target::{Target, TargetKind};
 use crate::vars::Vars;
-use confuzz_net::ssh::{HostKeyCheck, SshClientConfig, SshServer, SshServerConfig};
 use confuzz_net::{Limits, NetError, NetconfClient};
-use confuzz_sim::serve::http::{HttpOptions, serve_http};
-use confuzz_sim::serve::netconf::ServeOptions;
-use confuzz_sim::serve::{SimAuth, SimDevice, SimSsh, serve_tcp};
 use confuzz_wire::Violation;
 use confuzz_wire::netconf::{BASE_1_0, BASE_1_1};
 use confuzz_wire::session::{Event, SessionConfig};
@@ -33,8 +31,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 
 /// How a run behaves.
 #[derive(Debug, Clone)]
@@ -201,99 +197,6 @@ pub async fn run_suite(
     }
 }
 
-/// The built-in device serving one scenario; its tasks end when dropped.
-struct Builtin {
-    tcp: String,
-    /// The JSON-RPC URL, when the scenario uses that channel.
-    http: Option<String>,
-    ssh: Option<(String, SshClientConfig)>,
-    tasks: Vec<JoinHandle<()>>,
-}
-
-impl Drop for Builtin {
-    fn drop(&mut self) {
-        for t in &self.tasks {
-            t.abort();
-        }
-    }
-}
-
-fn host_key_path() -> PathBuf {
-    std::env::temp_dir()
-        .join(format!("confuzz-runner-{}", std::process::id()))
-        .join("sim_host_ed25519_key")
-}
-
-async fn start_builtin(
-    config: &confuzz_sim::DeviceConfig,
-    junoscript: bool,
-    jsonrpc: bool,
-) -> Result<Builtin, String> {
-    let device = SimDevice::new(config.clone());
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    let tcp = listener
-        .local_addr()
-        .map_err(|e| e.to_string())?
-        .to_string();
-    let mut tasks = vec![tokio::spawn({
-        let device = device.clone();
-        async move {
-            let _ = serve_tcp(device, listener, ServeOptions::default()).await;
-        }
-    })];
-    let mut http = None;
-    if jsonrpc {
-        let l = TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-        http = Some(format!(
-            "http://{}/jsonrpc",
-            l.local_addr().map_err(|e| e.to_string())?
-        ));
-        let device = device.clone();
-        tasks.push(tokio::spawn(async move {
-            let _ = serve_http(device, l, HttpOptions::default()).await;
-        }));
-    }
-    let mut ssh = None;
-    if junoscript {
-        let key = confuzz_net::ssh::load_or_create_host_key(&host_key_path())
-            .map_err(|e| format!("built-in device host key: {e}"))?;
-        let fp = confuzz_net::ssh::fingerprint(key.public_key());
-        let l = TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-        let addr = l.local_addr().map_err(|e| e.to_string())?.to_string();
-        let server = SshServer::new(
-            SshServerConfig::new(key),
-            Arc::new(SimAuth::new(device.clone(), Vec::new())),
-            Arc::new(SimSsh::new(device.clone(), ServeOptions::default())),
-        );
-        tasks.push(tokio::spawn(async move {
-            let _ = server.serve(l).await;
-        }));
-        let user = config
-            .users
-            .iter()
-            .find(|u| u.class.may_configure())
-            .or(config.users.first())
-            .ok_or("the built-in device has no user")?;
-        let mut cfg =
-            SshClientConfig::password(&user.name, &user.password, HostKeyCheck::Fingerprint(fp));
-        cfg.subsystem = "junoscript".into();
-        cfg.exec = true;
-        ssh = Some((addr, cfg));
-    }
-    Ok(Builtin {
-        tcp,
-        http,
-        ssh,
-        tasks,
-    })
-}
-
 enum Sess {
     Netconf(Box<NetconfClient>),
     Junos(Box<JunosClient>),
@@ -310,6 +213,8 @@ struct Got {
     violations: Vec<Violation>,
     /// The session ended as part of the action.
     closed: bool,
+    /// Notes for the report that do not fail the step.
+    notes: Vec<String>,
 }
 
 struct Ctx<'a> {
@@ -320,6 +225,8 @@ struct Ctx<'a> {
     sessions: HashMap<String, Sess>,
     /// JSON-RPC sessions: one HTTP client and cookie jar each.
     http: HashMap<String, HttpClient>,
+    /// JET sessions: one MQTT client each.
+    jet: HashMap<String, crate::jet::JetSession>,
     vars: Vars,
 }
 
@@ -340,9 +247,12 @@ pub async fn run_scenario(
     };
     let builtin = match &target.kind {
         TargetKind::Builtin(config) => {
-            let junoscript = scenario.channels.contains(&Channel::Junoscript);
-            let jsonrpc = scenario.channels.contains(&Channel::Jsonrpc);
-            match start_builtin(config, junoscript, jsonrpc).await {
+            let wanted = Wanted {
+                junoscript: scenario.channels.contains(&Channel::Junoscript),
+                jsonrpc: scenario.channels.contains(&Channel::Jsonrpc),
+                jet: scenario.channels.contains(&Channel::Jet),
+            };
+            match start_builtin(config, wanted).await {
                 Ok(b) => Some(b),
                 Err(e) => {
                     outcome.setup_error = Some(e);
@@ -359,6 +269,7 @@ pub async fn run_scenario(
         builtin: builtin.as_ref(),
         sessions: HashMap::new(),
         http: HashMap::new(),
+        jet: HashMap::new(),
         vars: Vars {
             captured: Default::default(),
             target: target.vars.clone(),
@@ -391,7 +302,7 @@ pub async fn run_scenario(
             continue;
         }
         let t0 = Instant::now();
-        let step_limit = step.timeout.map(|d| d.0).unwrap_or(options.step_timeout);
+        let step_limit = step_limit(step, options.step_timeout);
         let remaining = deadline.saturating_duration_since(Instant::now());
         let limit = step_limit.min(remaining);
         let mut so = StepOutcome {
@@ -420,6 +331,7 @@ pub async fn run_scenario(
             Ok(got) => {
                 so.sent = got.sent.clone();
                 so.received = got.received.clone();
+                so.notes.extend(got.notes.iter().cloned());
                 if let Err(e) = ctx.check(step, &name, &got, &mut so) {
                     so.status = Status::Fail;
                     so.failure = Some(e);
@@ -428,6 +340,7 @@ pub async fn run_scenario(
             Err((got, e)) => {
                 so.sent = got.sent;
                 so.received = got.received;
+                so.notes.extend(got.notes);
                 so.status = Status::Fail;
                 so.failure = Some(e);
             }
@@ -445,6 +358,24 @@ pub async fn run_scenario(
     drop(builtin);
     outcome.elapsed_ms = start.elapsed().as_millis();
     outcome
+}
+
+/// A step's time limit: its own `timeout`, or the default raised to
+/// cover a longer `within` of the event or notification it waits for.
+fn step_limit(step: &Step, default: Duration) -> Duration {
+    if let Some(t) = step.timeout {
+        return t.0;
+    }
+    let within = step
+        .jet
+        .as_ref()
+        .and_then(|j| j.within)
+        .or(step.notification.as_ref().and_then(|n| n.within))
+        .or(step.closed.as_ref().and_then(|n| n.within));
+    match within {
+        Some(w) if w.0 >= default => w.0 + Duration::from_secs(1),
+        _ => default,
+    }
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -549,14 +480,39 @@ impl Ctx<'_> {
         if let Some(j) = &step.jsonrpc {
             return self.jsonrpc(&session, j, limit).await;
         }
-        if step.jet.is_some() {
-            return fail(
-                Got::default(),
-                format!(
-                    "channel jet not available on target {}: confuzz does not speak MQTT or gRPC yet",
+        if let Some(j) = &step.jet {
+            let broker = || match (self.builtin, &self.target.mqtt) {
+                (Some(b), _) => b
+                    .mqtt
+                    .map(|a| crate::jet::MqttBroker {
+                        host: a.ip().to_string(),
+                        port: a.port(),
+                        tls: false,
+                        user: None,
+                        password: None,
+                        tls_settings: Default::default(),
+                    })
+                    .ok_or_else(|| "the built-in device serves no MQTT".to_owned()),
+                (None, Some(m)) => Ok(m.clone()),
+                (None, None) => Err(format!(
+                    "channel jet not available on target {}: give it an `mqtt-broker` in the targets file",
                     self.target.name
-                ),
-            );
+                )),
+            };
+            let to_got = |o: crate::jet::Outcome| Got {
+                sent: o.sent,
+                received: o.received,
+                json: o.json,
+                violations: o.violations,
+                notes: o.notes,
+                ..Got::default()
+            };
+            return match crate::jet::act(&mut self.jet, broker, &session, j, &self.vars, limit)
+                .await
+            {
+                Ok(o) => Ok(to_got(o)),
+                Err((o, e)) => Err((to_got(o), e)),
+            };
         }
         fail(Got::default(), "the step has no action")
     }
@@ -982,198 +938,4 @@ async fn wait_closed(c: &mut NetconfClient, violations: &mut Vec<Violation>) {
             Ok(_) => {}
         }
     }
-}
-
-fn describe(e: &Expect) -> String {
-    match e {
-        Expect::Ok => "<ok/>".into(),
-        Expect::Data => "<data>".into(),
-        Expect::Closed => "<ok/> and the session closed".into(),
-        Expect::RpcError(x) => format!(
-            "<rpc-error> with{}{}{}",
-            x.tag
-                .as_ref()
-                .map(|t| format!(" error-tag {t}"))
-                .unwrap_or_default(),
-            x.error_type
-                .as_ref()
-                .map(|t| format!(" error-type {t}"))
-                .unwrap_or_default(),
-            x.severity
-                .as_ref()
-                .map(|t| format!(" error-severity {t}"))
-                .unwrap_or_default()
-        ),
-        Expect::Error(x) => format!(
-            "a JSON-RPC error{}",
-            x.error_type
-                .as_ref()
-                .map(|t| format!(" of type {t}"))
-                .unwrap_or_default()
-        ),
-    }
-}
-
-/// The errors in a reply: NETCONF `<rpc-error>` and Junos `<xnm:error>`.
-fn errors(tree: &Element) -> Vec<&Element> {
-    let mut out = Vec::new();
-    let mut stack = vec![tree];
-    while let Some(e) = stack.pop() {
-        if e.name.local == "rpc-error"
-            || (e.name.local == "error"
-                && e.namespace.as_deref() == Some(confuzz_wire::junos::XNM_NS))
-        {
-            out.push(e);
-        } else {
-            stack.extend(e.children.iter());
-        }
-    }
-    out
-}
-
-fn is_error(e: &Element) -> bool {
-    e.child_text("error-severity").map(str::trim) != Some("warning")
-}
-
-fn check_expect(expect: &Expect, tree: &Element) -> Result<(), String> {
-    let errs = errors(tree);
-    let summary = |errs: &[&Element]| -> String {
-        errs.iter()
-            .map(|e| {
-                format!(
-                    "{}{}",
-                    e.child_text("error-tag").unwrap_or("(no error-tag)").trim(),
-                    e.child_text("error-message")
-                        .or(e.child_text("message"))
-                        .map(|m| format!(": {}", m.trim()))
-                        .unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let hard: Vec<&Element> = errs.iter().copied().filter(|e| is_error(e)).collect();
-    match expect {
-        Expect::Ok | Expect::Closed => {
-            if !hard.is_empty() {
-                return Err(format!("expected <ok/>, got rpc-error: {}", summary(&hard)));
-            }
-            if tree.name.local == "rpc-reply"
-                && tree.child("ok").is_none()
-                && tree.namespace.as_deref() == Some(confuzz_wire::netconf::BASE_NS)
-            {
-                return Err("expected <ok/>, but the reply has no <ok/>".into());
-            }
-            Ok(())
-        }
-        Expect::Data => {
-            if !hard.is_empty() {
-                return Err(format!("expected data, got rpc-error: {}", summary(&hard)));
-            }
-            let has = tree.child("data").is_some()
-                || tree
-                    .children
-                    .iter()
-                    .any(|c| c.name.local != "ok" && c.name.local != "rpc-error");
-            if has {
-                Ok(())
-            } else {
-                Err("expected data, but the reply carries none".into())
-            }
-        }
-        Expect::Error(_) => Err(
-            "`expect: {error: ...}` checks JSON-RPC replies; a NETCONF reply expects `rpc-error`"
-                .into(),
-        ),
-        Expect::RpcError(want) => {
-            if errs.is_empty() {
-                return Err(format!(
-                    "expected {}, but the reply has no error",
-                    describe(expect)
-                ));
-            }
-            let fits = |e: &Element| {
-                let field = |n: &str| e.child_text(n).map(str::trim);
-                want.tag
-                    .as_deref()
-                    .is_none_or(|t| field("error-tag") == Some(t))
-                    && want
-                        .error_type
-                        .as_deref()
-                        .is_none_or(|t| field("error-type") == Some(t))
-                    && want
-                        .severity
-                        .as_deref()
-                        .is_none_or(|t| field("error-severity") == Some(t))
-                    && want
-                        .app_tag
-                        .as_deref()
-                        .is_none_or(|t| field("error-app-tag") == Some(t))
-                    && want.message.as_deref().is_none_or(|m| {
-                        field("error-message")
-                            .or(field("message"))
-                            .is_some_and(|x| x.contains(m))
-                    })
-            };
-            if errs.iter().any(|e| fits(e)) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "expected {}, got: {}",
-                    describe(expect),
-                    summary(&errs)
-                ))
-            }
-        }
-    }
-}
-
-fn check_assertion(a: &crate::model::Assertion, tree: &Element, vars: &Vars) -> Result<(), String> {
-    let path_text = vars.expand(&a.path)?;
-    let p = XPath::parse(&path_text).map_err(|e| e.to_string())?;
-    let values = p.values(tree);
-    let first = values.first();
-    if let Some(want) = a.exists
-        && values.is_empty() == want
-    {
-        return Err(if want {
-            format!("{path_text}: expected to exist, but selects nothing")
-        } else {
-            format!("{path_text}: expected to select nothing, but selects {values:?}")
-        });
-    }
-    if let Some(n) = a.count {
-        let got = p.elements(tree).len();
-        if got != n {
-            return Err(format!("{path_text}: expected count {n}, got {got}"));
-        }
-    }
-    let need = |what: &str| -> Result<&String, String> {
-        first.ok_or_else(|| {
-            format!("{path_text}: expected a value that {what}, but selects nothing")
-        })
-    };
-    if let Some(eq) = &a.equals {
-        let eq = vars.expand(eq)?;
-        let v = need(&format!("equals {eq:?}"))?;
-        if *v != eq {
-            return Err(format!("{path_text}: expected {eq:?}, got {v:?}"));
-        }
-    }
-    if let Some(c) = &a.contains {
-        let c = vars.expand(c)?;
-        let v = need(&format!("contains {c:?}"))?;
-        if !v.contains(&c) {
-            return Err(format!("{path_text}: expected to contain {c:?}, got {v:?}"));
-        }
-    }
-    if let Some(m) = &a.matches {
-        let m = vars.expand(m)?;
-        let re = regex::Regex::new(&m).map_err(|e| format!("`matches` {m:?}: {e}"))?;
-        let v = need(&format!("matches /{m}/"))?;
-        if !re.is_match(v) {
-            return Err(format!("{path_text}: expected to match /{m}/, got {v:?}"));
-        }
-    }
-    Ok(())
 }
