@@ -11,6 +11,7 @@ pub(crate) fn describe(e: &Expect) -> String {
         Expect::Ok => "<ok/>".into(),
         Expect::Data => "<data>".into(),
         Expect::Closed => "<ok/> and the session closed".into(),
+        Expect::Rejected => "an <rpc-error> or the session closed".into(),
         Expect::RpcError(x) => format!(
             "<rpc-error> with{}{}{}",
             x.tag
@@ -107,6 +108,13 @@ pub(crate) fn check_expect(expect: &Expect, tree: &Element) -> Result<(), String
             "`expect: {error: ...}` checks JSON-RPC replies; a NETCONF reply expects `rpc-error`"
                 .into(),
         ),
+        Expect::Rejected => {
+            if errs.is_empty() {
+                Err("expected an <rpc-error>, but the reply has none".into())
+            } else {
+                Ok(())
+            }
+        }
         Expect::RpcError(want) => {
             if errs.is_empty() {
                 return Err(format!(
@@ -202,4 +210,43 @@ pub(crate) fn check_assertion(
         }
     }
     Ok(())
+}
+
+/// Checks a `bytes` step: with no `expect`, a reply must have come (the
+/// step fails earlier otherwise) or the session ended; `closed` wants the
+/// end of the session; `rejected` an `<rpc-error>` or the end; the others
+/// check the reply as for an `rpc`.
+pub(crate) fn check_bytes_expect(
+    expect: Option<&Expect>,
+    tree: Option<&Element>,
+    closed: bool,
+) -> Result<(), String> {
+    let got = || match (tree, closed) {
+        (Some(_), true) => "a reply, then the session closed",
+        (Some(_), false) => "a reply, and the session stayed open",
+        (None, true) => "the session closed without a reply",
+        (None, false) => "no readable reply, and the session stayed open",
+    };
+    match expect {
+        None => Ok(()),
+        Some(Expect::Closed) if closed => Ok(()),
+        Some(Expect::Closed) => Err(format!(
+            "expected the device to close the session; got {}",
+            got()
+        )),
+        Some(Expect::Rejected) => {
+            if closed || tree.is_some_and(|t| !errors(t).is_empty()) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected the device to refuse the bytes (an <rpc-error> or closing the session); got {}",
+                    got()
+                ))
+            }
+        }
+        Some(e) => match tree {
+            Some(t) => check_expect(e, t),
+            None => Err(format!("expected {}; got {}", describe(e), got())),
+        },
+    }
 }

@@ -25,6 +25,7 @@
 //!   pending files; [`report`]: terminal, JUnit XML and JSON reports.
 
 mod builtin;
+pub mod bytes;
 mod check;
 pub mod http;
 pub mod jet;

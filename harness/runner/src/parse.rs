@@ -101,6 +101,11 @@ const ALL_KEYS: &[&str] = &[
     "event",
     "topic",
     "where",
+    "bytes",
+    "escaped",
+    "repeat",
+    "rejected",
+    "expect-violations",
     "netconf",
     "junoscript",
 ];
@@ -364,16 +369,22 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
         let action = actions.first().copied().unwrap_or("");
         let jet_event = step.jet.as_ref().is_some_and(|j| j.event.is_some());
         let json_paths = action == "jsonrpc" || jet_event;
-        let reads_message =
-            matches!(action, "hello" | "rpc" | "raw" | "notification" | "jsonrpc") || jet_event;
-        if step.expect.is_some() && !matches!(action, "rpc" | "raw" | "jsonrpc") {
+        let reads_message = matches!(
+            action,
+            "hello" | "rpc" | "raw" | "bytes" | "notification" | "jsonrpc"
+        ) || jet_event;
+        if step.expect.is_some() && !matches!(action, "rpc" | "raw" | "bytes" | "jsonrpc") {
             err(
                 format!("`expect` checks a reply, but this step's action is `{action}`"),
-                Some("put `expect` on an `rpc`, `raw` or `jsonrpc` step".into()),
+                Some("put `expect` on an `rpc`, `raw`, `bytes` or `jsonrpc` step".into()),
             );
         }
         match (&step.expect, action) {
-            (Some(Expect::Error(_)), "rpc" | "raw") => err(
+            (Some(Expect::Rejected), a) if a != "bytes" => err(
+                "`expect: rejected` checks what the device does with `bytes`".into(),
+                Some("expect `{rpc-error: {...}}` for an rpc".into()),
+            ),
+            (Some(Expect::Error(_)), "rpc" | "raw" | "bytes") => err(
                 "`expect: {error: ...}` checks a JSON-RPC reply, but this step sends NETCONF"
                     .into(),
                 Some("expect `{rpc-error: {tag: ...}}` here".into()),
@@ -441,7 +452,7 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                     Some("name the second session, e.g. `session: second`".into()),
                 );
             }
-        } else if matches!(action, "rpc" | "raw" | "notification" | "closed")
+        } else if matches!(action, "rpc" | "raw" | "bytes" | "notification" | "closed")
             && !sessions.contains(&session)
         {
             let sug = closest(&session, sessions.iter().map(String::as_str))
@@ -478,6 +489,38 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                 Ok(t) => texts.push(t),
                 Err(e) => err(e, Some("the path is relative to the scenario file".into())),
             }
+        }
+        match &step.bytes {
+            Some(crate::model::BytesPayload::Text(t)) => texts.push(t.clone()),
+            Some(crate::model::BytesPayload::Spec(b)) => {
+                if b.escaped.is_some() == b.file.is_some() {
+                    err(
+                        "a `bytes` step gives one of `escaped` and `file`".into(),
+                        Some(r"`bytes: {escaped: '\n#4\n<a/>\n##\n'}` or `bytes: {file: payloads/x.bin}`".into()),
+                    );
+                }
+                if let Some(e) = &b.escaped {
+                    if references(e).is_empty()
+                        && let Err(m) = crate::bytes::unescape(e)
+                    {
+                        err(m, Some("write the escaped text in single quotes".into()));
+                    }
+                    texts.push(e.clone());
+                }
+                if let Some(f) = &b.file {
+                    let p = s.file.parent().unwrap_or(Path::new(".")).join(f);
+                    if !p.is_file() {
+                        err(
+                            format!("bytes file {} does not exist", p.display()),
+                            Some("the path is relative to the scenario file".into()),
+                        );
+                    }
+                }
+                if let Some(crate::model::Count::Text(t)) = &b.repeat {
+                    texts.push(t.clone());
+                }
+            }
+            None => {}
         }
         if let Some(h) = &step.hello {
             texts.extend(h.capabilities.iter().flatten().cloned());
@@ -564,7 +607,11 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
         if step.closed.is_some() {
             sessions.remove(&session);
         }
-        if matches!(step.expect, Some(crate::model::Expect::Closed)) {
+        // After `rejected` the session may be gone: later steps open another.
+        if matches!(
+            step.expect,
+            Some(crate::model::Expect::Closed | crate::model::Expect::Rejected)
+        ) {
             sessions.remove(&session);
         }
     }

@@ -416,6 +416,36 @@ impl Ctx<'_> {
             let msg = self.payload(p)?;
             return self.raw(&session, msg).await;
         }
+        if let Some(p) = &step.bytes {
+            let bytes = crate::bytes::payload_bytes(&self.scenario.file, p, &self.vars)
+                .map_err(|e| (Got::default(), e))?;
+            let until_closed = matches!(step.expect, Some(Expect::Closed));
+            let Some(Sess::Netconf(c)) = self.sessions.get_mut(&session) else {
+                return fail(
+                    Got::default(),
+                    format!("session {session:?} is not an open NETCONF session"),
+                );
+            };
+            let a = crate::bytes::send(c, &bytes, until_closed, limit).await;
+            if a.closed {
+                self.sessions.remove(&session);
+            }
+            let got = Got {
+                sent: Some(crate::report::shown_bytes(&bytes)),
+                received: a.reply.as_deref().map(text),
+                tree: a
+                    .reply
+                    .as_deref()
+                    .and_then(|r| Element::parse(r, &XmlLimits::default()).ok()),
+                violations: a.violations,
+                closed: a.closed,
+                ..Got::default()
+            };
+            return match a.error {
+                Some(e) => fail(got, e),
+                None => Ok(got),
+            };
+        }
         if let Some(w) = &step.notification {
             let within = w.within.map(|d| d.0).unwrap_or(limit);
             let Some(Sess::Netconf(c)) = self.sessions.get_mut(&session) else {
@@ -783,7 +813,9 @@ impl Ctx<'_> {
         if let Some(json) = &got.json {
             return self.check_json(step, name, got, json, so);
         }
-        if let Some(expect) = &step.expect {
+        if step.bytes.is_some() {
+            crate::check::check_bytes_expect(step.expect.as_ref(), got.tree.as_ref(), got.closed)?;
+        } else if let Some(expect) = &step.expect {
             let Some(tree) = &got.tree else {
                 return Err(format!(
                     "expected {}, but the reply is not readable XML",
@@ -825,11 +857,28 @@ impl Ctx<'_> {
     }
 
     fn check_violations(&self, step: &Step, got: &Got) -> Result<(), String> {
+        let missing: Vec<&String> = step
+            .expect_violations
+            .iter()
+            .filter(|id| !got.violations.iter().any(|v| v.rule.id == id.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            let seen: Vec<&str> = got.violations.iter().map(|v| v.rule.id).collect();
+            return Err(format!(
+                "expected the device to break {missing:?}, but it did not (rules broken in this step: {seen:?})"
+            ));
+        }
         if self.scenario.rfc_checks() {
             let bad: Vec<&Violation> = got
                 .violations
                 .iter()
-                .filter(|v| !step.allow_violations.iter().any(|a| a == v.rule.id))
+                .filter(|v| {
+                    !step
+                        .allow_violations
+                        .iter()
+                        .chain(&step.expect_violations)
+                        .any(|a| a == v.rule.id)
+                })
                 .collect();
             if !bad.is_empty() {
                 let list: Vec<String> = bad.iter().map(|v| format!("  {v}")).collect();

@@ -1,6 +1,7 @@
 //! Integration tests of the scenario runner: parsing and its errors,
 //! running the suite against the built-in device, snapshots, reports.
 
+mod bytes;
 mod jet;
 mod jsonrpc;
 mod parse;
