@@ -152,8 +152,19 @@ impl SuiteOutcome {
     }
 }
 
+/// How many runs [`run_suite`] makes: each scenario on each target that
+/// accepts its tags.
+pub fn planned_runs(scenarios: &[Scenario], targets: &[Target]) -> usize {
+    targets
+        .iter()
+        .map(|t| scenarios.iter().filter(|s| t.accepts(&s.tags)).count())
+        .sum()
+}
+
 /// Runs every scenario against every target that accepts its tags, at
-/// most `options.jobs` at once; `progress` is called as each finishes.
+/// most `options.jobs` at once; `progress` is called as each finishes (in
+/// the order they finish). The outcome lists them in scenario order per
+/// target.
 pub async fn run_suite(
     scenarios: &[Scenario],
     targets: &[Target],
@@ -163,16 +174,19 @@ pub async fn run_suite(
     let start = Instant::now();
     let sem = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
     let options = Arc::new(options.clone());
-    let mut handles = Vec::new();
-    for target in targets {
-        let target = Arc::new(target.clone());
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut runs: Vec<(&Scenario, &Target)> = Vec::new();
+    for target_ref in targets {
+        let target = Arc::new(target_ref.clone());
         // A real device runs one scenario at a time (they share its state).
         let serial = Arc::new(tokio::sync::Mutex::new(()));
         for scenario in scenarios.iter().filter(|s| target.accepts(&s.tags)) {
+            let index = runs.len();
+            runs.push((scenario, target_ref));
             let scenario = Arc::new(scenario.clone());
             let (target, options, sem, serial) =
                 (target.clone(), options.clone(), sem.clone(), serial.clone());
-            handles.push(tokio::spawn(async move {
+            tasks.spawn(async move {
                 let _permit = sem.acquire_owned().await;
                 let _one = match target.kind {
                     TargetKind::Remote { .. } | TargetKind::JsonRpcOnly => {
@@ -180,17 +194,44 @@ pub async fn run_suite(
                     }
                     TargetKind::Builtin(_) => None,
                 };
-                run_scenario(&scenario, &target, &options).await
-            }));
+                (index, run_scenario(&scenario, &target, &options).await)
+            });
         }
     }
-    let mut out = Vec::new();
-    for h in handles {
-        if let Ok(o) = h.await {
-            progress(&o);
-            out.push(o);
+    let mut done: Vec<Option<ScenarioOutcome>> = vec![None; runs.len()];
+    let mut failed_tasks = 0;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, o)) => {
+                progress(&o);
+                if let Some(slot) = done.get_mut(index) {
+                    *slot = Some(o);
+                }
+            }
+            Err(_) => failed_tasks += 1,
         }
     }
+    // A run whose task failed (a panic) is reported, not lost.
+    let out: Vec<ScenarioOutcome> = done
+        .into_iter()
+        .zip(&runs)
+        .map(|(o, (s, t))| {
+            o.unwrap_or_else(|| {
+                let o = ScenarioOutcome {
+                    scenario: s.name.clone(),
+                    file: s.file.clone(),
+                    target: t.name.clone(),
+                    steps: Vec::new(),
+                    setup_error: Some(format!(
+                        "the run stopped unexpectedly ({failed_tasks} run(s) did); this is a bug in confuzz"
+                    )),
+                    elapsed_ms: 0,
+                };
+                progress(&o);
+                o
+            })
+        })
+        .collect();
     SuiteOutcome {
         scenarios: out,
         elapsed_ms: start.elapsed().as_millis(),
