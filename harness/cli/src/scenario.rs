@@ -148,13 +148,20 @@ fn load_targets(file: &Path, names: &[String], insecure: bool) -> Result<Vec<Tar
     };
     if insecure {
         eprintln!(
-            "confuzz: warning: --insecure: SSH host keys are not verified; anyone on the path can impersonate the device"
+            "confuzz: warning: --insecure: SSH host keys and TLS certificates are not verified; anyone on the path can impersonate the device"
         );
     }
-    names
+    let targets: Vec<Target> = names
         .iter()
         .map(|n| tf.resolve(n, insecure).map_err(anyhow::Error::from))
-        .collect()
+        .collect::<Result<_>>()?;
+    for t in targets.iter().filter(|t| t.tls.insecure && !insecure) {
+        eprintln!(
+            "confuzz: warning: target {}: insecure = true: SSH host keys and TLS certificates are not verified",
+            t.name
+        );
+    }
+    Ok(targets)
 }
 
 /// Whether `confuzz run` draws a progress bar: on a terminal's stderr,

@@ -609,7 +609,16 @@ impl Ctx<'_> {
                 );
             };
             let url = HttpUrl::parse(&url).map_err(|e| (Got::default(), e))?;
-            self.http.insert(session.to_owned(), HttpClient::new(url));
+            let mut client = HttpClient::new(url.clone());
+            if url.tls {
+                let config = self
+                    .target
+                    .tls
+                    .client_config()
+                    .map_err(|e| (Got::default(), e))?;
+                client = client.with_tls(config);
+            }
+            self.http.insert(session.to_owned(), client);
         }
         let Some(client) = self.http.get_mut(session) else {
             return fail(Got::default(), "the JSON-RPC session is gone");

@@ -9,7 +9,7 @@
 //! host-key = "SHA256:..."          # or known-hosts = "~/.ssh/known_hosts"
 //! profile = "junos"                # snapshots/junos/, and the `junos` tag runs
 //! tags = ["junos"]
-//! jsonrpc-url = "http://192.0.2.10:8080/jsonrpc" # JSON-RPC steps (`nso` tag)
+//! jsonrpc-url = "https://192.0.2.10:8888/jsonrpc" # JSON-RPC steps (`nso` tag)
 //! mqtt-broker = "mqtts://192.0.2.10:8883"   # JET events (`jet` tag); or host:port
 //! mqtt-user = "jet"
 //! mqtt-password-env = "LAB_MX_MQTT_PASSWORD"
@@ -64,7 +64,7 @@ pub struct TargetSpec {
     /// A known_hosts file to check the host key against.
     #[serde(default)]
     pub known_hosts: Option<PathBuf>,
-    /// Skip host-key verification (a warning is printed).
+    /// Skip SSH host-key and TLS certificate verification (a warning is printed).
     #[serde(default)]
     pub insecure: bool,
     /// The snapshot profile (folder under `snapshots/`); default the target's name.
@@ -77,8 +77,8 @@ pub struct TargetSpec {
     /// Target variables (device-specific content for scenarios).
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
-    /// The JSON-RPC URL (`http://host:port/jsonrpc`) that `jsonrpc` steps
-    /// POST to. A target with only this (no `address`) serves JSON-RPC
+    /// The JSON-RPC URL (`http://` or `https://host:port/jsonrpc`) that
+    /// `jsonrpc` steps POST to. A target with only this (no `address`) serves JSON-RPC
     /// scenarios alone.
     #[serde(default)]
     pub jsonrpc_url: Option<String>,
