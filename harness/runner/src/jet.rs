@@ -254,10 +254,11 @@ impl JetSession {
         }
     }
 
-    /// Violations of the events received so far (taken out), with a note
-    /// of events lost to full queues.
+    /// Violations of the events read so far (taken out), with a note of
+    /// events lost to full queues. Events still queued are left for the
+    /// next step that reads them, so a violation lands on the `event` step
+    /// that waited, not on a `subscribe` that raced with the event.
     pub fn take_violations(&mut self) -> (Vec<Violation>, Option<String>) {
-        self.drain();
         let lost = self.dropped.swap(0, Ordering::Relaxed) + std::mem::take(&mut self.overflowed);
         let note = (lost > 0).then(|| {
             format!("{lost} event(s) were dropped unread: more arrived than the runner keeps ({MAX_BUFFERED})")
