@@ -2,7 +2,7 @@
 //!
 //! Each scenario runs against each selected target. On the built-in
 //! device every scenario gets a fresh simulated device on loopback (see
-//! [`crate::builtin`]), so scenarios run
+//! `builtin.rs`), so scenarios run
 //! concurrently without sharing state. On a real target the scenarios run
 //! one after another. The first failing step skips the rest of its
 //! scenario.
@@ -12,145 +12,25 @@
 #![allow(clippy::result_large_err)]
 
 use crate::builtin::{Builtin, Wanted, start_builtin};
-use crate::check::{check_assertion, check_expect, describe};
 use crate::http::{HttpClient, HttpUrl};
 use crate::junoscript::{Incoming, JunosClient};
 use crate::model::{Channel, Expect, Scenario, Step};
 use crate::parse::{payload_text, step_name};
-use crate::path::Path as XPath;
-use crate::snapshot::{Comparison, SnapshotKey};
 use crate::target::{Target, TargetKind};
 use crate::vars::Vars;
+
+mod checks;
+mod outcome;
+
 use confuzz_net::{Limits, NetError, NetconfClient};
 use confuzz_wire::Violation;
 use confuzz_wire::netconf::{BASE_1_0, BASE_1_1};
 use confuzz_wire::session::{Event, SessionConfig};
 use confuzz_wire::xml::{Element, XmlLimits};
-use serde::Serialize;
+pub use outcome::{RunOptions, ScenarioOutcome, Status, StepOutcome, SuiteOutcome};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// How a run behaves.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// The snapshot root (`snapshots/`).
-    pub snapshot_root: PathBuf,
-    /// New snapshots fail too (CI, `--check`), not only changed ones.
-    pub check_snapshots: bool,
-    /// How many scenarios run at once.
-    pub jobs: usize,
-    /// A step's time limit when it gives none.
-    pub step_timeout: Duration,
-    /// A scenario's time limit when it gives none.
-    pub scenario_timeout: Duration,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            snapshot_root: PathBuf::from("snapshots"),
-            check_snapshots: false,
-            jobs: 8,
-            step_timeout: Duration::from_secs(10),
-            scenario_timeout: Duration::from_secs(120),
-        }
-    }
-}
-
-/// A step's result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Every check held.
-    Pass,
-    /// A check failed, or the action could not be carried out.
-    Fail,
-    /// Not run: an earlier step failed.
-    Skip,
-}
-
-/// What one step did.
-#[derive(Debug, Clone, Serialize)]
-pub struct StepOutcome {
-    /// The step's name.
-    pub name: String,
-    /// Its action.
-    pub action: String,
-    /// Pass, fail or skip.
-    pub status: Status,
-    /// What was sent.
-    pub sent: Option<String>,
-    /// What came back.
-    pub received: Option<String>,
-    /// Why it failed.
-    pub failure: Option<String>,
-    /// Notes that do not fail the step (e.g. a new snapshot pending).
-    pub notes: Vec<String>,
-    /// How long it took.
-    pub elapsed_ms: u128,
-    /// The snapshot file this step checks, if any.
-    pub snapshot: Option<PathBuf>,
-}
-
-/// What one scenario did against one target.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScenarioOutcome {
-    /// The scenario's name.
-    pub scenario: String,
-    /// Its file.
-    pub file: PathBuf,
-    /// The target's name.
-    pub target: String,
-    /// Every step, in order.
-    pub steps: Vec<StepOutcome>,
-    /// A failure before any step ran (the target could not be started).
-    pub setup_error: Option<String>,
-    /// How long it took.
-    pub elapsed_ms: u128,
-}
-
-impl ScenarioOutcome {
-    /// Whether every step passed.
-    pub fn passed(&self) -> bool {
-        self.setup_error.is_none() && self.steps.iter().all(|s| s.status == Status::Pass)
-    }
-
-    /// The first failed step.
-    pub fn first_failure(&self) -> Option<&StepOutcome> {
-        self.steps.iter().find(|s| s.status == Status::Fail)
-    }
-}
-
-/// A whole run.
-#[derive(Debug, Clone, Serialize)]
-pub struct SuiteOutcome {
-    /// Every scenario against every target it ran on.
-    pub scenarios: Vec<ScenarioOutcome>,
-    /// How long the run took.
-    pub elapsed_ms: u128,
-}
-
-impl SuiteOutcome {
-    /// Whether every scenario passed.
-    pub fn passed(&self) -> bool {
-        self.scenarios.iter().all(ScenarioOutcome::passed)
-    }
-
-    /// How many steps had each status: (pass, fail, skip).
-    pub fn step_counts(&self) -> (usize, usize, usize) {
-        let mut c = (0, 0, 0);
-        for s in self.scenarios.iter().flat_map(|s| &s.steps) {
-            match s.status {
-                Status::Pass => c.0 += 1,
-                Status::Fail => c.1 += 1,
-                Status::Skip => c.2 += 1,
-            }
-        }
-        c
-    }
-}
 
 /// How many runs [`run_suite`] makes: each scenario on each target that
 /// accepts its tags.
@@ -851,181 +731,6 @@ impl Ctx<'_> {
                 Err(e) => return fail(got, format!("no reply: {e}")),
             }
         }
-    }
-
-    fn check(
-        &mut self,
-        step: &Step,
-        name: &str,
-        got: &Got,
-        so: &mut StepOutcome,
-    ) -> Result<(), String> {
-        if let Some(json) = &got.json {
-            return self.check_json(step, name, got, json, so);
-        }
-        if step.bytes.is_some() {
-            crate::check::check_bytes_expect(step.expect.as_ref(), got.tree.as_ref(), got.closed)?;
-        } else if let Some(expect) = &step.expect {
-            let Some(tree) = &got.tree else {
-                return Err(format!(
-                    "expected {}, but the reply is not readable XML",
-                    describe(expect)
-                ));
-            };
-            check_expect(expect, tree)?;
-            if matches!(expect, Expect::Closed) && !got.closed {
-                return Err("expected the session to close after <ok/>, but it stayed open".into());
-            }
-        }
-        self.check_violations(step, got)?;
-        let needs_tree =
-            !step.assert.is_empty() || !step.capture.is_empty() || step.snapshot == Some(true);
-        let tree = match (&got.tree, needs_tree) {
-            (Some(t), _) => Some(t),
-            (None, true) => return Err("there is no readable XML message to check".into()),
-            (None, false) => None,
-        };
-        if let Some(tree) = tree {
-            for a in &step.assert {
-                check_assertion(a, tree, &self.vars)?;
-            }
-            for (var, path) in &step.capture {
-                let p = XPath::parse(path).map_err(|e| e.to_string())?;
-                let v = p.values(tree).into_iter().next().ok_or_else(|| {
-                    format!("capture {var}: path {path} selects nothing in the reply")
-                })?;
-                self.vars.captured.insert(var.clone(), v);
-            }
-        }
-        if step.snapshot == Some(true)
-            && let Some(received) = &got.received
-        {
-            let value = crate::snapshot::normalize_xml(received.as_bytes())?;
-            self.snapshot(name, got, &value, so)?;
-        }
-        Ok(())
-    }
-
-    fn check_violations(&self, step: &Step, got: &Got) -> Result<(), String> {
-        let missing: Vec<&String> = step
-            .expect_violations
-            .iter()
-            .filter(|id| !got.violations.iter().any(|v| v.rule.id == id.as_str()))
-            .collect();
-        if !missing.is_empty() {
-            let seen: Vec<&str> = got.violations.iter().map(|v| v.rule.id).collect();
-            return Err(format!(
-                "expected the device to break {missing:?}, but it did not (rules broken in this step: {seen:?})"
-            ));
-        }
-        if self.scenario.rfc_checks() {
-            let bad: Vec<&Violation> = got
-                .violations
-                .iter()
-                .filter(|v| {
-                    !step
-                        .allow_violations
-                        .iter()
-                        .chain(&step.expect_violations)
-                        .any(|a| a == v.rule.id)
-                })
-                .collect();
-            if !bad.is_empty() {
-                let list: Vec<String> = bad.iter().map(|v| format!("  {v}")).collect();
-                return Err(format!(
-                    "the device broke {} protocol rule(s):\n{}\n(allow an expected one with `allow-violations: [rule-id]`)",
-                    bad.len(),
-                    list.join("\n")
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn check_json(
-        &mut self,
-        step: &Step,
-        name: &str,
-        got: &Got,
-        json: &serde_json::Value,
-        so: &mut StepOutcome,
-    ) -> Result<(), String> {
-        let error_type = step.jsonrpc.as_ref().and_then(|j| j.error_type.as_deref());
-        crate::jsonrpc::check_expect(step.expect.as_ref(), error_type, json)?;
-        self.check_violations(step, got)?;
-        for a in &step.assert {
-            crate::jsonrpc::check_assertion(a, json, &self.vars)?;
-        }
-        for (var, path) in &step.capture {
-            let path = self.vars.expand(path)?;
-            let v = crate::jsonrpc::select(json, &path)?
-                .ok_or_else(|| format!("capture {var}: {path} selects nothing in the reply"))?;
-            self.vars
-                .captured
-                .insert(var.clone(), crate::jsonrpc::as_text(v));
-            self.vars.captured_json.insert(var.clone(), v.clone());
-        }
-        if step.snapshot == Some(true) {
-            let value = crate::snapshot::normalize_json(json);
-            self.snapshot(name, got, &value, so)?;
-        }
-        Ok(())
-    }
-
-    /// Compares `value` (normalized, redacted) with the step's snapshot.
-    fn snapshot(
-        &self,
-        name: &str,
-        got: &Got,
-        value: &str,
-        so: &mut StepOutcome,
-    ) -> Result<(), String> {
-        {
-            let key = SnapshotKey {
-                root: self.options.snapshot_root.clone(),
-                profile: self.target.profile.clone(),
-                scenario: self.scenario.name.clone(),
-                step: name.to_owned(),
-            };
-            so.snapshot = Some(key.path());
-            let header = vec![
-                (
-                    "source".to_owned(),
-                    self.scenario.file.display().to_string(),
-                ),
-                ("scenario".to_owned(), self.scenario.name.clone()),
-                ("step".to_owned(), name.to_owned()),
-                ("target".to_owned(), self.target.profile.clone()),
-                (
-                    "expression".to_owned(),
-                    got.sent.clone().unwrap_or_default(),
-                ),
-            ];
-            match crate::snapshot::compare(&key, header, value)
-                .map_err(|e| format!("snapshot {}: {e}", key.path().display()))?
-            {
-                Comparison::Match => {}
-                Comparison::New(p) => {
-                    let msg = format!(
-                        "new snapshot pending: {} (run `confuzz review` to accept it)",
-                        p.display()
-                    );
-                    if self.options.check_snapshots {
-                        return Err(msg);
-                    }
-                    so.notes.push(msg);
-                }
-                Comparison::Changed { pending, old } => {
-                    return Err(format!(
-                        "the reply differs from snapshot {} (new value in {}; `confuzz review`):\n{}",
-                        key.path().display(),
-                        pending.display(),
-                        crate::snapshot::diff(&old, value, false)
-                    ));
-                }
-            }
-        }
-        Ok(())
     }
 }
 
