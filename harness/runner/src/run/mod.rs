@@ -209,34 +209,16 @@ pub async fn run_scenario(
         let name = step_name(i, step);
         let action = step.actions().first().copied().unwrap_or("").to_owned();
         if failed {
-            outcome.steps.push(StepOutcome {
-                name,
-                action,
-                status: Status::Skip,
-                sent: None,
-                received: None,
-                failure: None,
-                notes: Vec::new(),
-                elapsed_ms: 0,
-                snapshot: None,
-            });
+            outcome
+                .steps
+                .push(StepOutcome::new(name, action, Status::Skip));
             continue;
         }
         let t0 = Instant::now();
         let step_limit = step_limit(step, options.step_timeout);
         let remaining = deadline.saturating_duration_since(Instant::now());
         let limit = step_limit.min(remaining);
-        let mut so = StepOutcome {
-            name: name.clone(),
-            action: action.clone(),
-            status: Status::Pass,
-            sent: None,
-            received: None,
-            failure: None,
-            notes: Vec::new(),
-            elapsed_ms: 0,
-            snapshot: None,
-        };
+        let mut so = StepOutcome::new(name.clone(), action, Status::Pass);
         let result = match tokio::time::timeout(limit, ctx.act(step, limit)).await {
             Ok(r) => r,
             Err(_) if remaining <= step_limit => Err((

@@ -67,6 +67,23 @@ pub struct StepOutcome {
     pub snapshot: Option<PathBuf>,
 }
 
+impl StepOutcome {
+    /// A step with `status` and nothing sent or received yet.
+    pub fn new(name: String, action: String, status: Status) -> StepOutcome {
+        StepOutcome {
+            name,
+            action,
+            status,
+            sent: None,
+            received: None,
+            failure: None,
+            notes: Vec::new(),
+            elapsed_ms: 0,
+            snapshot: None,
+        }
+    }
+}
+
 /// What one scenario did against one target.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioOutcome {
