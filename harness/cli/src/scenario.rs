@@ -3,9 +3,10 @@
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use confuzz_runner::model::Scenario;
-use confuzz_runner::run::{RunOptions, run_suite};
+use confuzz_runner::run::{RunOptions, planned_runs, run_suite};
 use confuzz_runner::target::{BUILTIN, Target, TargetsFile};
 use confuzz_runner::{parse, report, snapshot};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -54,9 +55,12 @@ pub struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
-    /// Skip SSH host-key verification for every target (prints a warning).
+    /// Skip SSH host-key and TLS certificate verification for every target (prints a warning).
     #[arg(long)]
     pub insecure: bool,
+    /// No progress bar (it is shown only when stderr is a terminal and CI is not set).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 fn parse_partition(s: &str) -> Result<(usize, usize), String> {
@@ -145,13 +149,13 @@ fn load_targets(file: &Path, names: &[String], insecure: bool) -> Result<Vec<Tar
     };
     if insecure {
         eprintln!(
-            "confuzz: warning: --insecure: SSH host keys are not verified; anyone on the path can impersonate the device"
+            "confuzz: warning: --insecure: SSH host keys and TLS certificates are not verified; anyone on the path can impersonate the device"
         );
     }
-    let mut resolved = Vec::new();
+    let mut targets = Vec::new();
     for n in &names {
         if !n.contains('*') {
-            resolved.push(tf.resolve(n, insecure)?);
+            targets.push(tf.resolve(n, insecure)?);
             continue;
         }
         let matching: Vec<&String> = tf.targets.keys().filter(|k| glob_match(n, k)).collect();
@@ -163,10 +167,37 @@ fn load_targets(file: &Path, names: &[String], insecure: bool) -> Result<Vec<Tar
             );
         }
         for m in matching {
-            resolved.push(tf.resolve(m, insecure)?);
+            targets.push(tf.resolve(m, insecure)?);
         }
     }
-    Ok(resolved)
+    for t in targets.iter().filter(|t| t.tls.insecure && !insecure) {
+        eprintln!(
+            "confuzz: warning: target {}: insecure = true: SSH host keys and TLS certificates are not verified",
+            t.name
+        );
+    }
+    Ok(targets)
+}
+
+/// Whether `confuzz run` draws a progress bar: on a terminal's stderr,
+/// not in CI (`CI=true`), not with `--quiet`. The line per scenario on
+/// stdout is printed either way.
+pub fn show_progress(stderr_is_terminal: bool, ci: bool, quiet: bool) -> bool {
+    stderr_is_terminal && !ci && !quiet
+}
+
+/// A bar over `runs` scenario runs, drawn on stderr.
+fn progress_bar(runs: usize) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(
+        Some(u64::try_from(runs).unwrap_or(u64::MAX)),
+        ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:30.cyan/blue} {pos}/{len} scenarios, {elapsed} {wide_msg}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 /// Whether `name` matches `pattern`, where `*` stands for any run of characters.
@@ -188,7 +219,6 @@ fn glob_match(pattern: &str, name: &str) -> bool {
     }
     true
 }
-
 
 /// Selects by filter, tag and partition.
 pub fn select(
@@ -258,10 +288,25 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     let color = color();
+    let bar = show_progress(std::io::stderr().is_terminal(), ci, args.quiet)
+        .then(|| progress_bar(planned_runs(&selected, &targets)));
     let suite = runtime.block_on(run_suite(&selected, &targets, &options, |o| {
-        print!("{}", report::scenario_text(o, color));
-        let _ = std::io::stdout().flush();
+        let line = || {
+            print!("{}", report::scenario_text(o, color));
+            let _ = std::io::stdout().flush();
+        };
+        match &bar {
+            Some(b) => {
+                b.suspend(line);
+                b.inc(1);
+                b.set_message(o.scenario.clone());
+            }
+            None => line(),
+        }
     }));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     if let Some(p) = &args.junit {
         std::fs::write(p, report::junit(&suite))
             .with_context(|| format!("writing {}", p.display()))?;
@@ -374,7 +419,7 @@ pub fn targets(args: &TargetsArgs) -> Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use super::glob_match;
+    use super::*;
 
     #[test]
     fn target_patterns_match_with_star_as_any_run() {
@@ -386,5 +431,13 @@ mod tests {
         assert!(!glob_match("a*a", "a"));
         assert!(!glob_match("lab-*-mx", "lab-east-ex"));
         assert!(!glob_match("sim", "sim-0001"));
+    }
+
+    #[test]
+    fn the_progress_bar_shows_only_on_a_terminal_outside_ci_without_quiet() {
+        assert!(show_progress(true, false, false));
+        assert!(!show_progress(false, false, false));
+        assert!(!show_progress(true, true, false));
+        assert!(!show_progress(true, false, true));
     }
 }

@@ -5,43 +5,46 @@
 //! the server set (NSO's `sessionid` after `login`) and sends it back on
 //! every later request, the way a browser or `curl -b/-c` does. Each
 //! request uses its own connection, so a slow or closed one never leaks
-//! into the next step. Only `http://` URLs are spoken; `https://` is
-//! refused with a message saying so.
+//! into the next step. `https://` URLs speak TLS (rustls) with the
+//! certificate checked as [`crate::tls`] says: on by default.
 
 use bytes::Bytes;
+use confuzz_net::io::BoxIo;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::Request;
 use hyper::header::{self, HeaderValue};
 use hyper_util::rt::TokioIo;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
+use tokio_rustls::rustls;
 
 /// The largest reply body read by default (16 MiB).
 pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// An `http://host:port/path` URL, split.
+/// An `http://` or `https://host:port/path` URL, split.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpUrl {
     /// `host:port`, to connect to and send as `Host`.
     pub authority: String,
     /// The path (and query), starting with `/`.
     pub path: String,
+    /// Speak TLS (`https://`).
+    pub tls: bool,
 }
 
 impl HttpUrl {
-    /// Reads `http://host[:port][/path]` (port 80 by default, path `/jsonrpc`
-    /// when none is given).
+    /// Reads `http://host[:port][/path]` (port 80) or `https://...` (port
+    /// 443); the path is `/jsonrpc` when none is given.
     pub fn parse(url: &str) -> Result<HttpUrl, String> {
-        let rest = if let Some(r) = url.strip_prefix("http://") {
-            r
-        } else if url.starts_with("https://") {
-            return Err(format!(
-                "{url}: https is not spoken yet; use an http:// URL (e.g. through a TLS-terminating proxy)"
-            ));
+        let (rest, tls) = if let Some(r) = url.strip_prefix("http://") {
+            (r, false)
+        } else if let Some(r) = url.strip_prefix("https://") {
+            (r, true)
         } else {
             return Err(format!(
-                "{url:?} is not an http URL; write e.g. http://192.0.2.10:8080/jsonrpc"
+                "{url:?} is not an http URL; write e.g. http://192.0.2.10:8080/jsonrpc or https://..."
             ));
         };
         let (auth, path) = match rest.find('/') {
@@ -56,12 +59,22 @@ impl HttpUrl {
         let authority = if auth.rsplit_once(':').is_some_and(|(_, p)| !p.contains(']')) {
             auth.to_owned()
         } else {
-            format!("{auth}:80")
+            format!("{auth}:{}", if tls { 443 } else { 80 })
         };
         Ok(HttpUrl {
             authority,
             path: path.to_owned(),
+            tls,
         })
+    }
+
+    /// The host, without port or IPv6 brackets (the TLS server name).
+    pub fn host(&self) -> &str {
+        let host = self
+            .authority
+            .rsplit_once(':')
+            .map_or(self.authority.as_str(), |(h, _)| h);
+        host.trim_start_matches('[').trim_end_matches(']')
     }
 }
 
@@ -84,16 +97,49 @@ pub struct HttpClient {
     pub cookies: BTreeMap<String, String>,
     /// The largest reply body read.
     pub max_body: usize,
+    /// TLS settings for an `https://` URL.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl HttpClient {
-    /// A client for `url` with an empty jar.
+    /// A client for `url` with an empty jar; an `https://` URL trusts the
+    /// Mozilla roots until [`HttpClient::with_tls`] says otherwise.
     pub fn new(url: HttpUrl) -> HttpClient {
         HttpClient {
             url,
             cookies: BTreeMap::new(),
             max_body: DEFAULT_MAX_BODY,
+            tls: None,
         }
+    }
+
+    /// The same client verifying the server as `config` says.
+    pub fn with_tls(mut self, config: Arc<rustls::ClientConfig>) -> HttpClient {
+        self.tls = Some(config);
+        self
+    }
+
+    /// The connection to the server: TCP, and TLS on it for `https://`.
+    async fn connect(&self) -> Result<BoxIo, String> {
+        let at = self.url.authority.as_str();
+        let stream = TcpStream::connect(at)
+            .await
+            .map_err(|e| format!("cannot connect to {at}: {e}"))?;
+        let _ = stream.set_nodelay(true);
+        if !self.url.tls {
+            return Ok(Box::new(stream));
+        }
+        let config = match &self.tls {
+            Some(c) => c.clone(),
+            None => crate::tls::client_config(None, false)?,
+        };
+        let name = rustls::pki_types::ServerName::try_from(self.url.host().to_owned())
+            .map_err(|e| format!("{:?} cannot be a TLS server name: {e}", self.url.host()))?;
+        let tls = tokio_rustls::TlsConnector::from(config)
+            .connect(name, stream)
+            .await
+            .map_err(|e| format!("TLS with {at}: {e}"))?;
+        Ok(Box::new(tls))
     }
 
     /// The `Cookie` header the jar sends.
@@ -150,10 +196,7 @@ impl HttpClient {
 
     async fn exchange(&mut self, body: String, cookie: Option<&str>) -> Result<HttpReply, String> {
         let at = self.url.authority.clone();
-        let stream = TcpStream::connect(at.as_str())
-            .await
-            .map_err(|e| format!("cannot connect to {at}: {e}"))?;
-        let _ = stream.set_nodelay(true);
+        let stream = self.connect().await?;
         let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
             .map_err(|e| format!("HTTP to {at}: {e}"))?;
@@ -219,7 +262,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn url_parse_adds_port_and_path_and_refuses_https() {
+    fn url_parse_adds_port_and_path_for_http_and_https() {
         let u = HttpUrl::parse("http://127.0.0.1:8080/jsonrpc").unwrap();
         assert_eq!(u.authority, "127.0.0.1:8080");
         assert_eq!(u.path, "/jsonrpc");
@@ -228,11 +271,12 @@ mod tests {
             (u.authority.as_str(), u.path.as_str()),
             ("nso.example:80", "/jsonrpc")
         );
-        assert!(
-            HttpUrl::parse("https://nso.example/jsonrpc")
-                .unwrap_err()
-                .contains("https")
+        let u = HttpUrl::parse("https://nso.example/jsonrpc").unwrap();
+        assert_eq!(
+            (u.authority.as_str(), u.host(), u.tls),
+            ("nso.example:443", "nso.example", true)
         );
+        assert_eq!(HttpUrl::parse("https://[::1]:8888").unwrap().host(), "::1");
         assert!(HttpUrl::parse("nso.example").is_err());
         assert!(HttpUrl::parse("http://u:p@h/x").is_err());
     }

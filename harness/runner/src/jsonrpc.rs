@@ -247,7 +247,7 @@ pub fn check_expect(
                 ))
             }
         }
-        Expect::Closed | Expect::RpcError(_) => Err(
+        Expect::Closed | Expect::Rejected | Expect::RpcError(_) => Err(
             "`closed` and `rpc-error` check NETCONF replies; a JSON-RPC step expects `ok` or `{error: {type: ...}}`"
                 .into(),
         ),

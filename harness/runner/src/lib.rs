@@ -19,12 +19,18 @@
 //! - [`path`]: XPath-like paths for captures and assertions; [`vars`]:
 //!   `${name}` and `${env:NAME}`.
 //! - [`target`]: the targets file and the built-in device.
-//! - [`http`]: a small HTTP client with a cookie jar; [`jsonrpc`]:
-//!   JSON-RPC calls, batches and their checks by JSON pointer.
+//! - [`http`]: a small HTTP client (http and https) with a cookie jar;
+//!   [`jsonrpc`]: JSON-RPC calls, batches and their checks by JSON pointer.
+//! - [`jet`]: JET events over MQTT; [`bytes`]: raw bytes on a NETCONF
+//!   session; [`tls`]: the TLS client settings of both.
 //! - [`run`]: executing scenarios; [`snapshot`]: normalize, redact, compare,
 //!   pending files; [`report`]: terminal, JUnit XML and JSON reports.
 
+mod builtin;
+pub mod bytes;
+mod check;
 pub mod http;
+pub mod jet;
 pub mod jsonrpc;
 pub mod junoscript;
 pub mod model;
@@ -34,4 +40,5 @@ pub mod report;
 pub mod run;
 pub mod snapshot;
 pub mod target;
+pub mod tls;
 pub mod vars;

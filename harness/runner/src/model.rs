@@ -2,8 +2,8 @@
 //!
 //! One YAML file is one [`Scenario`]: a name, tags, the channels it uses,
 //! default variables and ordered [`Step`]s. Each step has exactly one
-//! action (`hello`, `rpc`, `raw`, `notification`, `closed`, `wait`,
-//! `jsonrpc`, `jet`) and any number of checks (`expect`, `assert`,
+//! action (`hello`, `rpc`, `raw`, `bytes`, `notification`, `closed`,
+//! `wait`, `jsonrpc`, `jet`) and any number of checks (`expect`, `assert`,
 //! `capture`, `snapshot`). `scenarios/schema.json` describes the same
 //! format for editors; a test holds the two together.
 
@@ -32,6 +32,7 @@ pub const STEP_KEYS: &[&str] = &[
     "hello",
     "rpc",
     "raw",
+    "bytes",
     "notification",
     "closed",
     "wait",
@@ -43,6 +44,7 @@ pub const STEP_KEYS: &[&str] = &[
     "snapshot",
     "timeout",
     "allow-violations",
+    "expect-violations",
 ];
 
 /// The step keys that are actions (exactly one per step).
@@ -50,6 +52,7 @@ pub const ACTION_KEYS: &[&str] = &[
     "hello",
     "rpc",
     "raw",
+    "bytes",
     "notification",
     "closed",
     "wait",
@@ -147,6 +150,11 @@ pub struct Step {
     /// and read the next reply, matched or not.
     #[serde(default)]
     pub raw: Option<Payload>,
+    /// Write these bytes on the NETCONF session as they are (no framing
+    /// added), to see what the device does with broken framing; then read
+    /// its reply or the end of the session.
+    #[serde(default)]
+    pub bytes: Option<BytesPayload>,
     /// Wait for a `<notification>`.
     #[serde(default)]
     pub notification: Option<Within>,
@@ -181,6 +189,10 @@ pub struct Step {
     /// Rule ids whose violations do not fail this step (the step provokes them).
     #[serde(default)]
     pub allow_violations: Vec<String>,
+    /// Rule ids that must be broken in this step (each at least once);
+    /// they do not fail it.
+    #[serde(default)]
+    pub expect_violations: Vec<String>,
 }
 
 impl Step {
@@ -190,6 +202,7 @@ impl Step {
             self.hello.is_some(),
             self.rpc.is_some(),
             self.raw.is_some(),
+            self.bytes.is_some(),
             self.notification.is_some(),
             self.closed.is_some(),
             self.wait.is_some(),
@@ -236,6 +249,45 @@ pub enum Payload {
     },
 }
 
+/// Bytes for a `bytes` step: text as written, or `{escaped: ...}` /
+/// `{file: ...}`, optionally repeated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum BytesPayload {
+    /// The text's UTF-8 bytes, as written (YAML's own escapes apply in
+    /// double-quoted strings).
+    Text(String),
+    /// Escaped text or a file, repeated.
+    Spec(BytesSpec),
+}
+
+/// Where a `bytes` step's bytes come from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BytesSpec {
+    /// Text with escapes for any byte: `\n`, `\r`, `\t`, `\0`, `\\` and
+    /// `\xNN` (write it in single quotes, so YAML leaves the backslashes).
+    #[serde(default)]
+    pub escaped: Option<String>,
+    /// A file sent as it is, relative to the scenario file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Send the bytes this many times in a row (a number or a variable),
+    /// e.g. to go past a device's message size limit; at most 64 MiB in all.
+    #[serde(default)]
+    pub repeat: Option<Count>,
+}
+
+/// A count written as a number or as text with variables (`"${n}"`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Count {
+    /// A number.
+    N(u64),
+    /// Text, expanded and read as a number at run time.
+    Text(String),
+}
+
 /// A time limit.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -253,8 +305,12 @@ pub enum Expect {
     Ok,
     /// `<data>` (or, in the Junos XML protocol, a reply with content) and no error.
     Data,
-    /// `<ok/>`, then the device closes the session.
+    /// `<ok/>`, then the device closes the session; after `bytes`: the
+    /// device closes the session (a reply before it is allowed).
     Closed,
+    /// After `bytes`: the device refuses them, with an `<rpc-error>` or by
+    /// closing the session.
+    Rejected,
     /// An `<rpc-error>` (or `<xnm:error>`) matching these fields.
     RpcError(ErrorExpect),
     /// A JSON-RPC error object matching these fields (in a batch: any reply).
@@ -363,22 +419,56 @@ pub struct JsonRpcCall {
     pub params: Option<serde_json::Value>,
 }
 
-/// A JET step (executed once the JET channels exist).
+/// The kinds of JET step, one per step: `subscribe` and `event` over MQTT
+/// (a `grpc` call is the next kind to sit beside them).
+pub const JET_KINDS: &[&str] = &["subscribe", "event"];
+
+/// A JET step: exactly one of its kinds ([`JET_KINDS`]).
+///
+/// Each `session:` name is one MQTT client: `subscribe` connects it and
+/// subscribes; `event` waits for an event on that client's subscriptions.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct JetStep {
-    /// Topics to subscribe to.
+    /// MQTT topic filters to subscribe to (`+` and `#` wildcards), e.g.
+    /// `/junos/events/kernel/interfaces/#`.
     #[serde(default)]
-    pub subscribe: Vec<String>,
-    /// Fields an event must have (field -> value).
+    pub subscribe: Option<Vec<String>>,
+    /// Wait for an event matching these; the step's `assert`, `capture`
+    /// and `snapshot` then read it (JSON pointers into the event, e.g.
+    /// `/jet-event/attributes/name`).
     #[serde(default)]
-    pub event: BTreeMap<String, String>,
-    /// How long to wait for the event.
+    pub event: Option<EventMatch>,
+    /// How long to wait for the event (default: the step's time limit).
     #[serde(default)]
     pub within: Option<Dur>,
-    /// A gRPC method to call, e.g. `jnx.jet.management.ManagementRpcApi/OpCommandGet`.
+}
+
+impl JetStep {
+    /// The kinds this step has, in [`JET_KINDS`] order.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let present = [self.subscribe.is_some(), self.event.is_some()];
+        JET_KINDS
+            .iter()
+            .zip(present)
+            .filter(|(_, p)| *p)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+}
+
+/// Which event a JET `event` step waits for: the first one, in arrival
+/// order, whose topic matches `topic` and that passes every `where` check.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EventMatch {
+    /// An MQTT topic filter the event's topic must match (default `#`).
     #[serde(default)]
-    pub grpc: Option<String>,
+    pub topic: Option<String>,
+    /// Checks on the event's JSON that select it (the assertion format;
+    /// paths are JSON pointers, e.g. `/jet-event/attributes/name`).
+    #[serde(default, rename = "where")]
+    pub where_: Vec<Assertion>,
 }
 
 /// A duration written `500ms`, `5s`, `2m` or a number of seconds.

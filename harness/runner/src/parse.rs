@@ -99,7 +99,13 @@ const ALL_KEYS: &[&str] = &[
     "error-type",
     "subscribe",
     "event",
-    "grpc",
+    "topic",
+    "where",
+    "bytes",
+    "escaped",
+    "repeat",
+    "rejected",
+    "expect-violations",
     "netconf",
     "junoscript",
 ];
@@ -320,6 +326,7 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
     let channels: BTreeSet<Channel> = s.channels.iter().copied().collect();
     let mut known_vars: BTreeSet<String> = s.vars.keys().cloned().collect();
     let mut sessions: BTreeSet<String> = BTreeSet::new();
+    let mut jet_sessions: BTreeSet<String> = BTreeSet::new();
     let mut step_names: BTreeSet<String> = BTreeSet::new();
     for (i, spanned) in s.steps.iter().enumerate() {
         let step = &spanned.value;
@@ -360,15 +367,24 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
             ),
         }
         let action = actions.first().copied().unwrap_or("");
-        let reads_message = matches!(action, "hello" | "rpc" | "raw" | "notification" | "jsonrpc");
-        if step.expect.is_some() && !matches!(action, "rpc" | "raw" | "jsonrpc") {
+        let jet_event = step.jet.as_ref().is_some_and(|j| j.event.is_some());
+        let json_paths = action == "jsonrpc" || jet_event;
+        let reads_message = matches!(
+            action,
+            "hello" | "rpc" | "raw" | "bytes" | "notification" | "jsonrpc"
+        ) || jet_event;
+        if step.expect.is_some() && !matches!(action, "rpc" | "raw" | "bytes" | "jsonrpc") {
             err(
                 format!("`expect` checks a reply, but this step's action is `{action}`"),
-                Some("put `expect` on an `rpc`, `raw` or `jsonrpc` step".into()),
+                Some("put `expect` on an `rpc`, `raw`, `bytes` or `jsonrpc` step".into()),
             );
         }
         match (&step.expect, action) {
-            (Some(Expect::Error(_)), "rpc" | "raw") => err(
+            (Some(Expect::Rejected), a) if a != "bytes" => err(
+                "`expect: rejected` checks what the device does with `bytes`".into(),
+                Some("expect `{rpc-error: {...}}` for an rpc".into()),
+            ),
+            (Some(Expect::Error(_)), "rpc" | "raw" | "bytes") => err(
                 "`expect: {error: ...}` checks a JSON-RPC reply, but this step sends NETCONF"
                     .into(),
                 Some("expect `{rpc-error: {tag: ...}}` here".into()),
@@ -411,7 +427,10 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                 format!(
                     "`assert`, `capture` and `snapshot` read a message, but this step's action is `{action}`"
                 ),
-                Some("use them on a `hello`, `rpc`, `raw` or `notification` step".into()),
+                Some(
+                    "use them on a `hello`, `rpc`, `raw`, `notification`, `jsonrpc` or jet `event` step"
+                        .into(),
+                ),
             );
         }
         let session = step.session().to_owned();
@@ -433,7 +452,7 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                     Some("name the second session, e.g. `session: second`".into()),
                 );
             }
-        } else if matches!(action, "rpc" | "raw" | "notification" | "closed")
+        } else if matches!(action, "rpc" | "raw" | "bytes" | "notification" | "closed")
             && !sessions.contains(&session)
         {
             let sug = closest(&session, sessions.iter().map(String::as_str))
@@ -452,11 +471,16 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                 Some("add `jsonrpc` to `channels`".into()),
             );
         }
-        if step.jet.is_some() && !channels.contains(&Channel::Jet) {
-            err(
-                "a jet step, but `channels` does not list jet".into(),
-                Some("add `jet` to `channels`".into()),
-            );
+        if let Some(j) = &step.jet {
+            if !channels.contains(&Channel::Jet) {
+                err(
+                    "a jet step, but `channels` does not list jet".into(),
+                    Some("add `jet` to `channels`".into()),
+                );
+            }
+            for e in validate_jet(j, &session, &mut jet_sessions) {
+                err(e.0, e.1);
+            }
         }
         // Variables used must be defined before.
         let mut texts: Vec<String> = Vec::new();
@@ -465,6 +489,38 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                 Ok(t) => texts.push(t),
                 Err(e) => err(e, Some("the path is relative to the scenario file".into())),
             }
+        }
+        match &step.bytes {
+            Some(crate::model::BytesPayload::Text(t)) => texts.push(t.clone()),
+            Some(crate::model::BytesPayload::Spec(b)) => {
+                if b.escaped.is_some() == b.file.is_some() {
+                    err(
+                        "a `bytes` step gives one of `escaped` and `file`".into(),
+                        Some(r"`bytes: {escaped: '\n#4\n<a/>\n##\n'}` or `bytes: {file: payloads/x.bin}`".into()),
+                    );
+                }
+                if let Some(e) = &b.escaped {
+                    if references(e).is_empty()
+                        && let Err(m) = crate::bytes::unescape(e)
+                    {
+                        err(m, Some("write the escaped text in single quotes".into()));
+                    }
+                    texts.push(e.clone());
+                }
+                if let Some(f) = &b.file {
+                    let p = s.file.parent().unwrap_or(Path::new(".")).join(f);
+                    if !p.is_file() {
+                        err(
+                            format!("bytes file {} does not exist", p.display()),
+                            Some("the path is relative to the scenario file".into()),
+                        );
+                    }
+                }
+                if let Some(crate::model::Count::Text(t)) = &b.repeat {
+                    texts.push(t.clone());
+                }
+            }
+            None => {}
         }
         if let Some(h) = &step.hello {
             texts.extend(h.capabilities.iter().flatten().cloned());
@@ -479,14 +535,17 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
             texts.extend(j.batch.iter().map(|c| c.method.clone()));
             texts.extend(j.cookie.iter().cloned());
         }
+        if let Some(j) = &step.jet {
+            texts.extend(j.subscribe.iter().flatten().cloned());
+            if let Some(e) = &j.event {
+                texts.extend(e.topic.iter().cloned());
+                for a in &e.where_ {
+                    texts.extend(assertion_texts(a));
+                }
+            }
+        }
         for a in &step.assert {
-            texts.extend(
-                [&a.equals, &a.contains, &a.matches]
-                    .into_iter()
-                    .flatten()
-                    .cloned(),
-            );
-            texts.push(a.path.clone());
+            texts.extend(assertion_texts(a));
         }
         for t in &texts {
             for r in references(t) {
@@ -515,37 +574,28 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                 Ok(())
             } else {
                 Err(format!(
-                    "{p:?} is not a JSON pointer; a jsonrpc step's paths look like /result/th"
+                    "{p:?} is not a JSON pointer; paths into JSON look like /result/th or /jet-event/attributes/name"
                 ))
             }
         };
         let check_path = |p: &str| -> Result<(), String> {
-            if action == "jsonrpc" {
+            if json_paths {
                 json_path(p)
             } else {
                 XPath::parse(p).map(|_| ()).map_err(|e| e.to_string())
             }
         };
-        for a in &step.assert {
+        let where_ = step
+            .jet
+            .iter()
+            .flat_map(|j| j.event.iter())
+            .flat_map(|e| &e.where_);
+        for a in step.assert.iter().chain(where_) {
             if let Err(e) = check_path(&a.path) {
                 err(e, None);
             }
-            if a.equals.is_none()
-                && a.contains.is_none()
-                && a.matches.is_none()
-                && a.exists.is_none()
-                && a.count.is_none()
-            {
-                err(
-                    format!("the assertion on {:?} checks nothing", a.path),
-                    Some("add one of equals, contains, matches, exists, count".into()),
-                );
-            }
-            if let Some(m) = &a.matches
-                && references(m).is_empty()
-                && let Err(e) = regex::Regex::new(m)
-            {
-                err(format!("`matches` is not a regular expression: {e}"), None);
+            if let Some((m, s)) = assertion_problem(a) {
+                err(m, s);
             }
         }
         for (var, path) in &step.capture {
@@ -557,14 +607,112 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
         if step.closed.is_some() {
             sessions.remove(&session);
         }
-        if matches!(step.expect, Some(crate::model::Expect::Closed)) {
+        // After `rejected` the session may be gone: later steps open another.
+        if matches!(
+            step.expect,
+            Some(crate::model::Expect::Closed | crate::model::Expect::Rejected)
+        ) {
             sessions.remove(&session);
         }
     }
     errors
 }
 
-fn list(keys: &[&str]) -> String {
+/// The checks of a `jet` step: one kind, topic filters that MQTT accepts,
+/// events awaited on a session that subscribed. `subscribed` holds the
+/// sessions that did.
+fn validate_jet(
+    j: &crate::model::JetStep,
+    session: &str,
+    subscribed: &mut BTreeSet<String>,
+) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let kinds = j.kinds();
+    if kinds.len() != 1 {
+        out.push((
+            format!(
+                "a jet step does one of {}; this one has {}",
+                list(crate::model::JET_KINDS),
+                if kinds.is_empty() {
+                    "none".to_owned()
+                } else {
+                    list(&kinds)
+                }
+            ),
+            Some("`jet: {subscribe: [/junos/events/#]}`, then `jet: {event: {topic: ...}}`".into()),
+        ));
+    }
+    let filter_ok = |f: &str| -> Option<(String, Option<String>)> {
+        if f.contains("${") {
+            return None;
+        }
+        confuzz_wire::jet::validate_topic_filter(f).err().map(|e| {
+            (
+                format!("topic filter {f:?}: {e}"),
+                Some("`+` matches one level, `#` (last) all below, e.g. /junos/events/kernel/interfaces/#".into()),
+            )
+        })
+    };
+    if let Some(filters) = &j.subscribe {
+        if filters.is_empty() {
+            out.push(("`subscribe` lists no topic".into(), None));
+        }
+        out.extend(filters.iter().filter_map(|f| filter_ok(f)));
+        subscribed.insert(session.to_owned());
+    }
+    if j.within.is_some() && j.event.is_none() {
+        out.push((
+            "`within` is the time limit of an `event`".into(),
+            Some("use the step's `timeout` for other jet steps".into()),
+        ));
+    }
+    if let Some(e) = &j.event {
+        out.extend(e.topic.as_deref().and_then(filter_ok));
+        if !subscribed.contains(session) {
+            out.push((
+                format!("jet session {session:?} waits for an event but subscribed to nothing"),
+                Some(format!(
+                    "subscribe first: `jet: {{subscribe: [/junos/events/#]}}` (session: {session})"
+                )),
+            ));
+        }
+    }
+    out
+}
+
+/// The texts of an assertion that may hold variables.
+fn assertion_texts(a: &crate::model::Assertion) -> Vec<String> {
+    [&a.equals, &a.contains, &a.matches]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .chain(std::iter::once(a.path.clone()))
+        .collect()
+}
+
+/// What is wrong with an assertion beyond its path, if anything.
+fn assertion_problem(a: &crate::model::Assertion) -> Option<(String, Option<String>)> {
+    if a.equals.is_none()
+        && a.contains.is_none()
+        && a.matches.is_none()
+        && a.exists.is_none()
+        && a.count.is_none()
+    {
+        return Some((
+            format!("the assertion on {:?} checks nothing", a.path),
+            Some("add one of equals, contains, matches, exists, count".into()),
+        ));
+    }
+    if let Some(m) = &a.matches
+        && references(m).is_empty()
+        && let Err(e) = regex::Regex::new(m)
+    {
+        return Some((format!("`matches` is not a regular expression: {e}"), None));
+    }
+    None
+}
+
+pub(crate) fn list(keys: &[&str]) -> String {
     keys.iter()
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()

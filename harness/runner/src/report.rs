@@ -19,6 +19,32 @@ fn cut(s: &str) -> String {
     format!("{}... ({} bytes in all)", &s[..end], s.len())
 }
 
+/// Bytes as text for reports: valid UTF-8 as it is (controls other than
+/// LF escaped), anything else as `\xNN`; long runs cut.
+pub fn shown_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let shown = &bytes[..bytes.len().min(SHOWN)];
+    for chunk in shown.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\n' => out.push_str("\\n\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    if bytes.len() > SHOWN {
+        out.push_str(&format!("... ({} bytes in all)", bytes.len()));
+    }
+    out
+}
+
 /// One scenario's line, and for a failure the step, what was sent and
 /// what came back.
 pub fn scenario_text(o: &ScenarioOutcome, color: bool) -> String {

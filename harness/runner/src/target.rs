@@ -9,7 +9,11 @@
 //! host-key = "SHA256:..."          # or known-hosts = "~/.ssh/known_hosts"
 //! profile = "junos"                # snapshots/junos/, and the `junos` tag runs
 //! tags = ["junos"]
-//! jsonrpc-url = "http://192.0.2.10:8080/jsonrpc" # JSON-RPC steps (`nso` tag)
+//! jsonrpc-url = "https://192.0.2.10:8888/jsonrpc" # JSON-RPC steps (`nso` tag)
+//! mqtt-broker = "mqtts://192.0.2.10:8883"   # JET events (`jet` tag); or host:port
+//! mqtt-user = "jet"
+//! mqtt-password-env = "LAB_MX_MQTT_PASSWORD"
+//! tls-ca = "lab-ca.pem"            # CA of the HTTPS and MQTT servers (default: the Mozilla roots)
 //! [targets.lab-mx.vars]
 //! oper_rpc = "<get-software-information/>"
 //! ```
@@ -60,7 +64,7 @@ pub struct TargetSpec {
     /// A known_hosts file to check the host key against.
     #[serde(default)]
     pub known_hosts: Option<PathBuf>,
-    /// Skip host-key verification (a warning is printed).
+    /// Skip SSH host-key and TLS certificate verification (a warning is printed).
     #[serde(default)]
     pub insecure: bool,
     /// The snapshot profile (folder under `snapshots/`); default the target's name.
@@ -73,18 +77,29 @@ pub struct TargetSpec {
     /// Target variables (device-specific content for scenarios).
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
-    /// The JSON-RPC URL (`http://host:port/jsonrpc`) that `jsonrpc` steps
-    /// POST to. A target with only this (no `address`) serves JSON-RPC
+    /// The JSON-RPC URL (`http://` or `https://host:port/jsonrpc`) that
+    /// `jsonrpc` steps POST to. A target with only this (no `address`) serves JSON-RPC
     /// scenarios alone.
     #[serde(default)]
     pub jsonrpc_url: Option<String>,
-    /// MQTT broker (accepted; the JET channel is not available yet).
+    /// The MQTT broker publishing the device's JET events, for `jet`
+    /// steps: `host:port`, `mqtt://host[:port]` or `mqtts://host[:port]` (TLS).
     #[serde(default)]
     pub mqtt_broker: Option<String>,
-    /// gRPC endpoint (accepted; the JET channel is not available yet).
+    /// The MQTT user name, if the broker wants one.
+    #[serde(default)]
+    pub mqtt_user: Option<String>,
+    /// The environment variable holding the MQTT password.
+    #[serde(default)]
+    pub mqtt_password_env: Option<String>,
+    /// A CA file (PEM) for the MQTT broker's certificate; default `tls-ca`.
+    #[serde(default)]
+    pub mqtt_tls_ca: Option<PathBuf>,
+    /// gRPC endpoint (accepted; JET gRPC steps are not available yet).
     #[serde(default)]
     pub grpc_endpoint: Option<String>,
-    /// TLS CA file for gRPC and HTTPS (accepted for later).
+    /// A CA file (PEM) for the target's TLS servers (HTTPS JSON-RPC, MQTT
+    /// over TLS); without it the Mozilla roots (webpki-roots) are trusted.
     #[serde(default)]
     pub tls_ca: Option<PathBuf>,
 }
@@ -133,6 +148,10 @@ pub struct Target {
     pub vars: BTreeMap<String, String>,
     /// Its JSON-RPC URL (real targets; the built-in device serves its own).
     pub jsonrpc_url: Option<String>,
+    /// Its MQTT broker (real targets; the built-in device serves its own).
+    pub mqtt: Option<crate::jet::MqttBroker>,
+    /// How its TLS servers are verified.
+    pub tls: crate::tls::TlsSettings,
     /// Where it is.
     pub kind: TargetKind,
 }
@@ -151,7 +170,7 @@ pub enum TargetKind {
         /// SSH settings.
         ssh: Arc<SshClientConfig>,
     },
-    /// A real server reached over JSON-RPC only (no NETCONF `address`).
+    /// A real server reached over JSON-RPC or MQTT only (no NETCONF `address`).
     JsonRpcOnly,
 }
 
@@ -164,9 +183,11 @@ impl Target {
         Target {
             name: BUILTIN.into(),
             profile: BUILTIN.into(),
-            tags: vec!["junos".into(), "netconf".into(), "nso".into()],
+            tags: builtin_tags(),
             vars,
             jsonrpc_url: None,
+            mqtt: None,
+            tls: Default::default(),
             kind: TargetKind::Builtin(Box::new(config)),
         }
     }
@@ -179,6 +200,14 @@ impl Target {
             .filter(|t| matches!(t.as_str(), "junos" | "nso" | "jet"))
             .all(|t| self.tags.contains(t))
     }
+}
+
+/// The tags of the built-in device: it serves every vendor's protocols.
+fn builtin_tags() -> Vec<String> {
+    ["junos", "netconf", "nso", "jet"]
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 impl TargetsFile {
@@ -221,8 +250,32 @@ impl TargetsFile {
         if let Some(u) = &spec.jsonrpc_url {
             crate::http::HttpUrl::parse(u).map_err(|e| invalid(&format!("jsonrpc-url: {e}")))?;
         }
+        let tls = crate::tls::TlsSettings {
+            ca: spec.tls_ca.clone(),
+            insecure: insecure || spec.insecure,
+        };
+        let mqtt = match &spec.mqtt_broker {
+            None => None,
+            Some(a) => {
+                let mut b = crate::jet::MqttBroker::parse(a)
+                    .map_err(|e| invalid(&format!("mqtt-broker: {e}")))?;
+                b.user = spec.mqtt_user.clone();
+                if let Some(var) = &spec.mqtt_password_env {
+                    b.password = Some(std::env::var(var).map_err(|_| {
+                        invalid(&format!(
+                            "the MQTT password is read from ${var}, which is not set"
+                        ))
+                    })?);
+                }
+                b.tls_settings = crate::tls::TlsSettings {
+                    ca: spec.mqtt_tls_ca.clone().or(spec.tls_ca.clone()),
+                    insecure: tls.insecure,
+                };
+                Some(b)
+            }
+        };
         let kind = match &spec.address {
-            None if spec.jsonrpc_url.is_some() => TargetKind::JsonRpcOnly,
+            None if spec.jsonrpc_url.is_some() || mqtt.is_some() => TargetKind::JsonRpcOnly,
             None => {
                 let t = Target::builtin(DeviceConfig::default());
                 builtin_vars = t.vars;
@@ -281,12 +334,14 @@ impl TargetsFile {
             name: name.into(),
             profile: spec.profile.clone().unwrap_or_else(|| name.into()),
             tags: if matches!(kind, TargetKind::Builtin(_)) && spec.tags.is_empty() {
-                vec!["junos".into(), "netconf".into(), "nso".into()]
+                builtin_tags()
             } else {
                 spec.tags.clone()
             },
             vars: builtin_vars,
             jsonrpc_url: spec.jsonrpc_url.clone(),
+            mqtt,
+            tls,
             kind,
         })
     }

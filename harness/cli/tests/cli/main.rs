@@ -155,3 +155,34 @@ fn decode_still_works_beside_sim() {
         .expect("run");
     assert!(out.status.success());
 }
+
+#[test]
+fn run_prints_a_line_per_scenario_and_no_progress_bar_off_a_terminal() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let snapshots = std::env::temp_dir().join(format!("confuzz-cli-run-{}", std::process::id()));
+    let out = Command::new(BIN)
+        .current_dir(root)
+        .args(["run", "scenarios/", "--filter", "rfc6242-"])
+        .arg("--snapshots")
+        .arg(&snapshots)
+        .env_remove("CI")
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("PASS ")).collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("PASS rfc6242-chunked [sim]")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("4 scenario runs: 4 passed, 0 failed"),
+        "{stdout}"
+    );
+    // Piped stderr is not a terminal: no bar is drawn there.
+    assert!(!stderr.contains("scenarios,"), "{stderr}");
+}

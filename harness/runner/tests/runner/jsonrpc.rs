@@ -114,6 +114,6 @@ async fn a_target_without_jsonrpc_url_says_the_channel_is_missing() {
         .unwrap_or_default();
     assert!(why.contains("cannot connect to 127.0.0.1:9"), "{why}");
     let bad: Result<confuzz_runner::target::TargetsFile, _> =
-        toml::from_str("[targets.x]\njsonrpc-url = \"https://nso/jsonrpc\"\n");
+        toml::from_str("[targets.x]\njsonrpc-url = \"ftp://nso/jsonrpc\"\n");
     assert!(bad.expect("toml").resolve("x", false).is_err());
 }

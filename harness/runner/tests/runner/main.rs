@@ -1,6 +1,9 @@
 //! Integration tests of the scenario runner: parsing and its errors,
 //! running the suite against the built-in device, snapshots, reports.
 
+mod bytes;
+mod https;
+mod jet;
 mod jsonrpc;
 mod netconfd;
 mod parse;

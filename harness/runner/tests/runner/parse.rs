@@ -3,7 +3,8 @@
 use confuzz_runner::parse::{ParseError, parse_str};
 use std::path::Path;
 
-fn errors(text: &str) -> Vec<ParseError> {
+/// The errors `text` gets; panics when it parses.
+pub fn errors(text: &str) -> Vec<ParseError> {
     match parse_str(Path::new("t.yaml"), text) {
         Ok(_) => panic!("expected errors for:\n{text}"),
         Err(e) => e,

@@ -31,7 +31,7 @@ fn schema_expect_values_and_channels_parse_in_the_model() {
     let s = schema();
     for v in s["$defs"]["expect"]["oneOf"][0]["enum"].as_array().unwrap() {
         let yaml = format!(
-            "name: x\nchannels: [netconf]\nsteps:\n  - hello: {{}}\n  - rpc: <get/>\n    expect: {}\n",
+            "name: x\nchannels: [netconf]\nsteps:\n  - hello: {{}}\n  - bytes: <get/>\n    expect: {}\n",
             v.as_str().unwrap()
         );
         confuzz_runner::parse::parse_str(std::path::Path::new("t.yaml"), &yaml)

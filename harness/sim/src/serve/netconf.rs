@@ -103,10 +103,15 @@ async fn run<T>(
 where
     T: AsyncRead + AsyncWrite + Unpin,
 {
+    // Strict framing: a message in the framing not in force (a chunk
+    // before both hellos announced base:1.1, `]]>]]>` after), or a chunk
+    // header the RFC 6242 §4.2 ABNF refuses, leaves no reliable message
+    // boundary, so the session ends there instead of guessing.
     let config = SessionConfig {
         capabilities: caps.clone(),
         max_message_size: options.max_message_size,
         hello_timeout: Some(options.hello_timeout),
+        strictness: confuzz_wire::framing::Strictness::Strict,
         ..SessionConfig::server(sid.0)
     };
     let mut session = Session::new(config, now());
