@@ -169,18 +169,6 @@ fn term_lines(at: &str, t: &FilterInetTerm, out: &mut Vec<String>) -> Result<(),
         }
     }
     if let Some(a) = &t.actions {
-        if let Some(nt) = &a.actions_nt {
-            if let Some(c) = &nt.count {
-                let c = word("counter name", &c.counter_name)
-                    .map_err(|e| format!("term {name}: {e}"))?;
-                out.push(format!("set {at} then count {c}"));
-            }
-            for (on, what) in [(nt.log, "log"), (nt.syslog, "syslog")] {
-                if on {
-                    out.push(format!("set {at} then {what}"));
-                }
-            }
-        }
         match a
             .action_t
             .as_ref()
@@ -196,6 +184,18 @@ fn term_lines(at: &str, t: &FilterInetTerm, out: &mut Vec<String>) -> Result<(),
                 ));
             }
             None => {}
+        }
+        if let Some(nt) = &a.actions_nt {
+            if let Some(c) = &nt.count {
+                let c = word("counter name", &c.counter_name)
+                    .map_err(|e| format!("term {name}: {e}"))?;
+                out.push(format!("set {at} then count {c}"));
+            }
+            for (on, what) in [(nt.log, "log"), (nt.syslog, "syslog")] {
+                if on {
+                    out.push(format!("set {at} then {what}"));
+                }
+            }
         }
     }
     if out.len() == before {
