@@ -7,6 +7,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "proto/jnx/jet/common.proto",
         "proto/jnx/jet/authentication.proto",
         "proto/jnx/jet/management.proto",
+        "proto/jnx/jet/common_addr.proto",
+        "proto/jnx/jet/firewall.proto",
+        "proto/jnx/jet/interfaces.proto",
         "proto/legacy/authentication_service.proto",
         "proto/legacy/management_service.proto",
     ];

@@ -43,6 +43,14 @@ pub mod proto {
             pub mod management {
                 tonic::include_proto!("jnx.jet.management");
             }
+            /// `jnx.jet.firewall` (a subset; see `proto/README.md`).
+            pub mod firewall {
+                tonic::include_proto!("jnx.jet.firewall");
+            }
+            /// `jnx.jet.interfaces` (a subset; see `proto/README.md`).
+            pub mod interfaces {
+                tonic::include_proto!("jnx.jet.interfaces");
+            }
         }
     }
     /// The older JET IDL (field numbers of `management` unverified; see

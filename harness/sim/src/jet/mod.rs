@@ -26,6 +26,7 @@
 //! Like [`crate::device`], this module does no IO: publishing is
 //! [`crate::serve::mqtt`]'s.
 
+pub mod configured;
 pub mod events;
 pub mod mgmt;
 pub mod objects;

@@ -5,7 +5,8 @@
 //!   TCP ─► confuzz_net::grpc::incoming (limit, TLS, read timeout, ConnInfo, on_close)
 //!       ─► tonic Server (HTTP/2 keepalive, max message, streams per connection)
 //!           ├─ Authentication/Login ─► JetService::login ─► session of the connection
-//!           └─ Management/*         ─► session? ─► jet::mgmt (device locked) ─► SimDevice
+//!           ├─ Management/*         ─► session? ─► jet::mgmt (device locked) ─► SimDevice
+//!           └─ Firewall/*, Interfaces/* ─► session? ─► set/delete commands, commit ─► SimDevice
 //! ```
 //!
 //! **Sessions are per connection.** JET clients log in once per channel
@@ -25,11 +26,17 @@
 //! `/management.ManagementRpcApi/ExecuteOpCommand` and
 //! `ExecuteCfgCommand`) is served on the same sessions; see [`legacy`].
 //!
-//! Management calls on a connection that has not logged in get
+//! The firewall and interfaces services (modules `firewall` and `interfaces`)
+//! change the configuration through the commit engine, so their changes
+//! are seen over NETCONF and announced on MQTT.
+//!
+//! Management, firewall and interfaces calls on a connection that has not logged in get
 //! `UNAUTHENTICATED`; unknown services and methods get `UNIMPLEMENTED`
 //! (tonic's router); failures of a known call are status FAILURE inside
 //! the answer, as JET reports them.
 
+mod firewall;
+mod interfaces;
 pub mod legacy;
 mod service;
 
@@ -38,6 +45,8 @@ use crate::device::SessionId;
 use crate::jet::mgmt::Ephemeral;
 use confuzz_net::NetError;
 use confuzz_net::grpc::proto::jnx::jet::authentication::authentication_server::AuthenticationServer;
+use confuzz_net::grpc::proto::jnx::jet::firewall::firewall_server::FirewallServer;
+use confuzz_net::grpc::proto::jnx::jet::interfaces::interfaces_server::InterfacesServer;
 use confuzz_net::grpc::proto::jnx::jet::management::management_server::ManagementServer;
 use confuzz_net::grpc::proto::legacy::authentication::login_server::LoginServer;
 use confuzz_net::grpc::proto::legacy::management::management_rpc_api_server::ManagementRpcApiServer;
@@ -288,6 +297,12 @@ pub async fn serve_grpc_service(
     let mgmt = ManagementServer::from_arc(service.clone())
         .max_decoding_message_size(o.max_message)
         .max_encoding_message_size(o.max_message);
+    let firewall = FirewallServer::from_arc(service.clone())
+        .max_decoding_message_size(o.max_message)
+        .max_encoding_message_size(o.max_message);
+    let interfaces = InterfacesServer::from_arc(service.clone())
+        .max_decoding_message_size(o.max_message)
+        .max_encoding_message_size(o.max_message);
     let legacy_auth = LoginServer::from_arc(service.clone())
         .max_decoding_message_size(o.max_message)
         .max_encoding_message_size(o.max_message);
@@ -303,6 +318,8 @@ pub async fn serve_grpc_service(
         .http2_max_header_list_size(16 * 1024)
         .add_service(auth)
         .add_service(mgmt)
+        .add_service(firewall)
+        .add_service(interfaces)
         .add_service(legacy_auth)
         .add_service(legacy_mgmt)
         .serve_with_incoming(incoming)

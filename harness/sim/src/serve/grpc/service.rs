@@ -23,21 +23,21 @@ use tonic::{Request, Response, Status};
 /// Bytes of output per streamed `OpCommandGetResponse`.
 const CHUNK: usize = 16 * 1024;
 
-fn ok() -> Option<RpcStatus> {
+pub(super) fn ok() -> Option<RpcStatus> {
     Some(RpcStatus {
         code: StatusCode::Success as i32,
         message: String::new(),
     })
 }
 
-fn failure(message: impl Into<String>) -> Option<RpcStatus> {
+pub(super) fn failure(message: impl Into<String>) -> Option<RpcStatus> {
     Some(RpcStatus {
         code: StatusCode::Failure as i32,
         message: message.into(),
     })
 }
 
-fn conn<T>(req: &Request<T>) -> Option<ConnInfo> {
+pub(super) fn conn<T>(req: &Request<T>) -> Option<ConnInfo> {
     req.extensions().get::<ConnInfo>().copied()
 }
 

@@ -3,6 +3,8 @@
 //! session limit, TLS), and a Python grpcio client as a third-party peer.
 
 mod config;
+mod firewall;
+mod interfaces;
 mod legacy;
 mod peers;
 mod sessions;
