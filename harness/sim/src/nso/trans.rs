@@ -140,14 +140,25 @@ fn check_example(
     steps: &mut Vec<schema::Step>,
     out: &mut Vec<PathsMessage>,
 ) {
-    let key = schema::list_key(m, parent, &e.name.local).map(|k| {
-        let v = e.child(k).map(tree::text).unwrap_or_default().to_owned();
-        (k.to_owned(), v)
-    });
-    steps.push(schema::Step {
-        name: e.name.local.clone(),
-        key,
-    });
+    let step = data::step_of(m, parent, e);
+    let names = schema::list_keys(m, parent, &e.name.local).unwrap_or_default();
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|k| !step.keys.iter().any(|(have, _)| have == k))
+        .collect();
+    steps.push(step);
+    if !missing.is_empty() {
+        out.push(PathsMessage {
+            paths: vec![schema::keypath_text(m, steps)],
+            message: format!(
+                "{} entry lacks its key leaf {}: every entry needs {}",
+                e.name.local,
+                missing.join(" and "),
+                names.join(", ")
+            ),
+        });
+    }
     match schema::example_kind(m, parent, &e.name.local) {
         None => out.push(PathsMessage {
             paths: vec![schema::keypath_text(m, steps)],
@@ -161,8 +172,21 @@ fn check_example(
         }
         Some(Kind::Leaf(_)) => {}
         Some(_) => {
+            let mut entries = std::collections::HashSet::new();
             for c in &e.children {
                 check_example(m, &e.name.local, c, steps, out);
+                if schema::list_keys(m, &e.name.local, &c.name.local).is_none() {
+                    continue;
+                }
+                let step = data::step_of(m, &e.name.local, c);
+                if !entries.insert(step.clone()) {
+                    steps.push(step);
+                    out.push(PathsMessage {
+                        paths: vec![schema::keypath_text(m, steps)],
+                        message: format!("two {} entries have the same keys", c.name.local),
+                    });
+                    steps.pop();
+                }
             }
         }
     }
