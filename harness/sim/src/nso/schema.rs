@@ -345,7 +345,8 @@ pub fn keypath_text(module: &Module, steps: &[Step]) -> String {
 }
 
 /// The example modules' data a fresh device holds (the values of the NSO
-/// manual's examples), as children of `<configuration>`.
+/// manual's examples), as children of `<configuration>`; `accounts` starts
+/// empty.
 pub fn example_config() -> Vec<Element> {
     let d = |n: &str| Element::in_ns(n, DHCP_NS);
     let v = |n: &str| Element::in_ns(n, DEVICES_NS);

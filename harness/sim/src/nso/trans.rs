@@ -97,8 +97,9 @@ impl Trans {
     }
 }
 
-/// The checks a transaction must pass: the device's own (Junos) checks
-/// and the example modules' types.
+/// The checks a transaction must pass: the device's own (Junos) checks,
+/// and in the example modules the types, every key leaf of a list entry
+/// present and no two entries of a list with the same keys.
 pub(crate) fn validate_tree(root: &Element) -> Vec<PathsMessage> {
     let mut out: Vec<PathsMessage> = validate::check(root)
         .into_iter()
