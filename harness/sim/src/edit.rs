@@ -3,7 +3,8 @@
 //! attributes, and an error option.
 //!
 //! Siblings are identified as in [`tree::find_match`]: by name and
-//! namespace, list key (`<name>`, or a module's key leaf) and, for
+//! namespace, list key (`<name>`, or all of a module's key leaves, which an
+//! edit must give) and, for
 //! leaf-list values, by value. The data of NSO's example modules sits
 //! beside the Junos configuration in its own namespace, which an edit keeps. Junos's own
 //! `delete="delete"` and `replace="replace"` attributes are read as the
@@ -297,6 +298,11 @@ fn edit_node(
         }
     };
     let parent_name = parent.name.local.clone();
+    if let Some(key) = tree::missing_module_keys(&parent_name, e).first() {
+        // RFC 6241 §7.2: an entry of a list is named by all its keys.
+        let p = cx.path(steps);
+        return cx.fail(rpc_error::missing_element(ErrorType::Application, key, &p));
+    }
     let found = tree::find_match(&parent.children, &parent_name, e);
     let leaf = tree::is_leaf(e);
     match (op, found) {

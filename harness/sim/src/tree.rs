@@ -240,6 +240,21 @@ pub fn is_leaf(e: &Element) -> bool {
     e.children.is_empty()
 }
 
+/// The key leaves a module's list entry `e` (under `parent`) lacks; empty
+/// for an entry with all of them and for anything that is not a module's
+/// list entry.
+pub fn missing_module_keys(parent: &str, e: &Element) -> Vec<&'static str> {
+    let Some(m) = module_ns(e.namespace.as_deref()) else {
+        return Vec::new();
+    };
+    crate::nso::schema::list_keys(m, parent, &e.name.local)
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .filter(|k| e.child(k).is_none_or(|c| !is_leaf(c)))
+        .collect()
+}
+
 /// The list key of `e`: the text of its `<name>` child when that is a leaf.
 pub fn key_of(e: &Element) -> Option<&str> {
     e.children
@@ -263,13 +278,15 @@ pub fn text(e: &Element) -> &str {
 /// same value for leaf-list values.
 pub fn find_match(siblings: &[Element], parent: &str, e: &Element) -> Option<usize> {
     if let Some(m) = module_ns(e.namespace.as_deref()) {
-        // A module's list entries are told apart by their schema's key leaf.
-        let key = crate::nso::schema::list_key(m, parent, &e.name.local);
-        let want = key.and_then(|k| e.child(k)).map(text);
+        // A module's list entries are told apart by all their schema's
+        // key leaves.
+        let keys = crate::nso::schema::list_keys(m, parent, &e.name.local).unwrap_or_default();
         return siblings.iter().position(|s| {
             s.name.local == e.name.local
                 && s.namespace == e.namespace
-                && key.and_then(|k| s.child(k)).map(text) == want
+                && keys
+                    .iter()
+                    .all(|k| s.child(k).map(text) == e.child(k).map(text))
         });
     }
     let key = key_of(e);

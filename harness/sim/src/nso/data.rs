@@ -39,13 +39,11 @@ fn matches(e: &Element, module: &Module, step: &Step) -> bool {
         e.namespace.as_deref() == Some(module.namespace)
     };
     ns_ok
-        && match &step.key {
-            None => true,
-            Some((k, v)) => e
-                .children
+        && step.keys.iter().all(|(k, v)| {
+            e.children
                 .iter()
-                .any(|c| c.name.local == *k && c.children.is_empty() && tree::text(c) == v),
-        }
+                .any(|c| c.name.local == *k && c.children.is_empty() && tree::text(c) == v)
+        })
 }
 
 /// A new element of `module`.
@@ -96,7 +94,7 @@ fn parent_mut<'a>(
     for s in r.steps.iter().take(up) {
         let idx = match cur.children.iter().position(|c| matches(c, r.module, s)) {
             Some(i) => i,
-            None if s.key.is_none() => {
+            None if s.keys.is_empty() => {
                 cur.children.push(element(r.module, &s.name));
                 cur.children.len() - 1
             }
@@ -120,7 +118,7 @@ pub fn set_value(
     let Some(last) = r.steps.last() else {
         return Err(DataError::WrongKind(format!("{path} is not a leaf")));
     };
-    if last.key.is_some() {
+    if !last.keys.is_empty() {
         return Err(DataError::WrongKind(format!(
             "{path} is a list entry, not a leaf: use create"
         )));
@@ -163,7 +161,7 @@ pub fn create(root: &mut Element, r: &Resolved, path: &str) -> Result<(), DataEr
         return Err(DataError::AlreadyExists(path.to_owned()));
     }
     let mut e = element(r.module, &last.name);
-    if let Some((k, v)) = &last.key {
+    for (k, v) in &last.keys {
         e.children.push(element(r.module, k).with_text(v.clone()));
     }
     parent.children.push(e);
@@ -229,17 +227,22 @@ impl Change {
     }
 }
 
-/// The step `e` is under `parent` in `module`.
-fn step_of(module: &Module, parent: &str, e: &Element) -> Step {
-    let key = schema::list_key(module, parent, &e.name.local).and_then(|k| {
-        e.children
-            .iter()
-            .find(|c| c.name.local == k && c.children.is_empty())
-            .map(|c| (k.to_owned(), tree::text(c).to_owned()))
-    });
+/// The step `e` is under `parent` in `module`: for a list entry, the key
+/// leaves it has (an entry missing one is matched by those it has).
+pub(crate) fn step_of(module: &Module, parent: &str, e: &Element) -> Step {
+    let names = schema::list_keys(module, parent, &e.name.local).unwrap_or_default();
+    let keys = names
+        .iter()
+        .filter_map(|k| {
+            e.children
+                .iter()
+                .find(|c| c.name.local == *k && c.children.is_empty())
+                .map(|c| ((*k).to_owned(), tree::text(c).to_owned()))
+        })
+        .collect();
     Step {
         name: e.name.local.clone(),
-        key,
+        keys,
     }
 }
 
@@ -257,7 +260,7 @@ pub fn changes(
         limit,
         steps: Vec::new(),
     };
-    w.walk(None, "configuration", None, Some(old), Some(new));
+    w.walk(None, "configuration", &[], Some(old), Some(new));
     if let Some(r) = within {
         let prefix = schema::keypath_text(r.module, &r.steps);
         out.retain(|c| {
@@ -291,7 +294,7 @@ impl DiffWalk<'_> {
         &mut self,
         module: Option<&'static Module>,
         parent: &str,
-        key_leaf: Option<&str>,
+        key_leaves: &[String],
         old: Option<&Element>,
         new: Option<&Element>,
     ) {
@@ -301,7 +304,7 @@ impl DiffWalk<'_> {
         let mut used = vec![false; oc.len()];
         for n in nc {
             let m = module.unwrap_or_else(|| schema::module_of(n));
-            if key_leaf == Some(n.name.local.as_str()) {
+            if key_leaves.contains(&n.name.local) {
                 continue;
             }
             let step = step_of(m, parent, n);
@@ -327,8 +330,8 @@ impl DiffWalk<'_> {
                 if o.is_none() {
                     self.push(m, "created", "", "");
                 }
-                let key = step_key(&self.steps);
-                self.walk(Some(m), &n.name.local, key.as_deref(), o, Some(n));
+                let keys = step_keys(&self.steps);
+                self.walk(Some(m), &n.name.local, &keys, o, Some(n));
             }
             self.steps.pop();
         }
@@ -336,7 +339,7 @@ impl DiffWalk<'_> {
             if used.get(i).copied().unwrap_or(true) {
                 continue;
             }
-            if key_leaf == Some(o.name.local.as_str()) {
+            if key_leaves.contains(&o.name.local) {
                 continue;
             }
             let m = module.unwrap_or_else(|| schema::module_of(o));
@@ -348,8 +351,13 @@ impl DiffWalk<'_> {
     }
 }
 
-fn step_key(steps: &[Step]) -> Option<String> {
-    steps.last()?.key.as_ref().map(|(k, _)| k.clone())
+/// The key leaf names of the last step (not reported as changes of their
+/// own: they are part of the entry's keypath).
+fn step_keys(steps: &[Step]) -> Vec<String> {
+    steps
+        .last()
+        .map(|s| s.keys.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// The restconf-style JSON of `e` (named `name` in `module` under `parent`).
@@ -378,7 +386,7 @@ pub fn to_json(module: &Module, parent: &str, e: &Element) -> Value {
                 c.name.local.clone()
             };
         let v = to_json(cm, &e.name.local, c);
-        let many = schema::list_key(cm, &e.name.local, &c.name.local).is_some()
+        let many = schema::list_keys(cm, &e.name.local, &c.name.local).is_some()
             || tree::is_leaf_list_value(&e.name.local, c);
         match m.get_mut(&name) {
             Some(Value::Array(a)) => a.push(v),

@@ -667,7 +667,7 @@ impl Nso {
                 let many = r
                     .steps
                     .last()
-                    .is_some_and(|s| schema::list_key(r.module, parent, &s.name).is_some());
+                    .is_some_and(|s| schema::list_keys(r.module, parent, &s.name).is_some());
                 let v = if many || values.len() > 1 {
                     Value::Array(values)
                 } else {
@@ -1046,10 +1046,7 @@ impl Nso {
             let steps = if m.is_native() {
                 Vec::new()
             } else {
-                vec![schema::Step {
-                    name: m.top.into(),
-                    key: None,
-                }]
+                vec![schema::Step::named(m.top)]
             };
             Resolved { module: m, steps }
         } else {
@@ -1066,10 +1063,7 @@ impl Nso {
             steps: r
                 .steps
                 .iter()
-                .map(|s| schema::Step {
-                    name: s.name.clone(),
-                    key: None,
-                })
+                .map(|s| schema::Step::named(s.name.clone()))
                 .collect(),
         };
         let node = data::find(&tree, &tagpath);
@@ -1082,8 +1076,21 @@ impl Nso {
         } else {
             ""
         };
+        let grandparent = match r.steps.len().checked_sub(3) {
+            Some(i) => r.steps.get(i).map_or("", |s| s.name.as_str()),
+            None if r.module.is_native() && r.steps.len() == 2 => "configuration",
+            None => "",
+        };
         let name = r.steps.last().map_or("configuration", |s| s.name.as_str());
-        let data = super::schema_json::node(r.module, parent, name, node, levels, insert_values);
+        let data = super::schema_json::node(
+            r.module,
+            grandparent,
+            parent,
+            name,
+            node,
+            levels,
+            insert_values,
+        );
         Ok(json!({
             "meta": {
                 "namespace": r.module.namespace,

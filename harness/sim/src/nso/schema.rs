@@ -3,9 +3,11 @@
 //!
 //! The device keeps one `<configuration>` tree. The Junos configuration is
 //! its native content (module `junos-conf-root`, prefix `junos`); the two
-//! example modules of the NSO manual live beside it as children of
-//! `<configuration>` in their own namespaces, so NETCONF `<get-config>`
-//! shows them and a JSON-RPC commit changes what NETCONF reads.
+//! example modules of the NSO manual, and `accounts` (a list keyed by two
+//! leaves, so keypaths with several keys have data to address), live
+//! beside it as children of `<configuration>` in their own namespaces, so
+//! NETCONF `<get-config>` shows them and a JSON-RPC commit changes what
+//! NETCONF reads.
 
 use crate::tree;
 use confuzz_wire::jsonrpc::{Keypath, KeypathNode};
@@ -16,6 +18,8 @@ use confuzz_wire::xml::Element;
 pub const DHCP_NS: &str = "http://yang-central.org/ns/example/dhcp";
 /// Namespace of the `devices` example module.
 pub const DEVICES_NS: &str = "http://acme.com/ns/devices";
+/// Namespace of the `accounts` example module.
+pub const ACCOUNTS_NS: &str = "http://acme.com/ns/accounts";
 
 /// A YANG module the simulated device serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +67,12 @@ pub const MODULES: &[Module] = &[
         namespace: DEVICES_NS,
         top: "config",
     },
+    Module {
+        name: "accounts",
+        prefix: "acct",
+        namespace: ACCOUNTS_NS,
+        top: "accounts",
+    },
 ];
 
 /// The module with `prefix` (or module name, which NSO also accepts).
@@ -105,8 +115,8 @@ impl LeafType {
 pub enum Kind {
     /// A container.
     Container,
-    /// A list keyed by the named leaf.
-    List(&'static str),
+    /// A list keyed by the named leaves, in the order keypaths give them.
+    List(&'static [&'static str]),
     /// A leaf.
     Leaf(LeafType),
 }
@@ -134,7 +144,7 @@ const EXAMPLE_SCHEMA: &[(&str, &str, &str, Kind)] = &[
         "description",
         Kind::Leaf(LeafType::String),
     ),
-    ("devices", "config", "device", Kind::List("interface")),
+    ("devices", "config", "device", Kind::List(&["interface"])),
     (
         "devices",
         "device",
@@ -142,6 +152,27 @@ const EXAMPLE_SCHEMA: &[(&str, &str, &str, Kind)] = &[
         Kind::Leaf(LeafType::String),
     ),
     ("devices", "device", "date", Kind::Leaf(LeafType::String)),
+    ("accounts", "", "accounts", Kind::Container),
+    (
+        "accounts",
+        "accounts",
+        "account",
+        Kind::List(&["realm", "username"]),
+    ),
+    ("accounts", "account", "realm", Kind::Leaf(LeafType::String)),
+    (
+        "accounts",
+        "account",
+        "username",
+        Kind::Leaf(LeafType::String),
+    ),
+    (
+        "accounts",
+        "account",
+        "full-name",
+        Kind::Leaf(LeafType::String),
+    ),
+    ("accounts", "account", "quota", Kind::Leaf(LeafType::Uint32)),
 ];
 
 /// The schema kind of `name` under `parent` in an example module; `None`
@@ -162,12 +193,12 @@ pub fn example_children(module: &Module, parent: &str) -> Vec<(&'static str, Kin
         .collect()
 }
 
-/// The key leaf of list `name` under `parent`, if it is a list.
-pub fn list_key(module: &Module, parent: &str, name: &str) -> Option<&'static str> {
+/// The key leaves of list `name` under `parent`, in order, if it is a list.
+pub fn list_keys(module: &Module, parent: &str, name: &str) -> Option<&'static [&'static str]> {
     if module.is_native() {
         let keyed = tree::kind(parent, name) == tree::Kind::List
             || tree::implicit_list(parent) == Some(name);
-        keyed.then_some("name")
+        keyed.then_some(&["name"])
     } else {
         match example_kind(module, parent, name) {
             Some(Kind::List(k)) => Some(k),
@@ -177,13 +208,24 @@ pub fn list_key(module: &Module, parent: &str, name: &str) -> Option<&'static st
 }
 
 /// One resolved step of a keypath: an element and, for a list entry, its
-/// key leaf and value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// key leaves and values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Step {
     /// The element's local name.
     pub name: String,
-    /// The key leaf's name and value, for a list entry.
-    pub key: Option<(String, String)>,
+    /// Each key leaf's name and value, in the list's key order, for a list
+    /// entry; empty for anything else (and for a list as a whole).
+    pub keys: Vec<(String, String)>,
+}
+
+impl Step {
+    /// A step without keys.
+    pub fn named(name: impl Into<String>) -> Step {
+        Step {
+            name: name.into(),
+            keys: Vec::new(),
+        }
+    }
 }
 
 /// A keypath resolved against the modules: which module and the steps
@@ -245,30 +287,44 @@ pub fn resolve(path: &Keypath) -> Result<Resolved, PathError> {
         if !module.is_native() && example_kind(module, parent, &n.name).is_none() {
             return Err(PathError::UnknownNode(n.name.clone(), module.name));
         }
-        let key = match (list_key(module, parent, &n.name), n.keys.as_slice()) {
-            (_, []) => None,
-            (Some(k), [v]) => Some((k.to_owned(), v.clone())),
-            (Some(_), more) => {
-                return Err(PathError::BadKeys(format!(
-                    "list {} has one key, {} given",
-                    n.name,
-                    more.len()
-                )));
-            }
-            (None, _) => {
+        let keys = match list_keys(module, parent, &n.name) {
+            _ if n.keys.is_empty() => Vec::new(),
+            Some(names) if names.len() == n.keys.len() => names
+                .iter()
+                .zip(&n.keys)
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            Some(names) => return Err(wrong_key_count(&n.name, names, n.keys.len())),
+            None => {
                 return Err(PathError::BadKeys(format!("{} is not a list", n.name)));
             }
         };
         steps.push(Step {
             name: n.name.clone(),
-            key,
+            keys,
         });
         parent = &n.name;
     }
     Ok(Resolved { module, steps })
 }
 
-/// The keypath text of `steps` in `module` (the canonical NSO form).
+/// The error for `given` keys on list `list` keyed by `names`.
+fn wrong_key_count(list: &str, names: &[&str], given: usize) -> PathError {
+    let upper: Vec<String> = names.iter().map(|k| k.to_uppercase()).collect();
+    PathError::BadKeys(format!(
+        "list {list} is keyed by {} ({}), {given} given: write {list}{{{}}}, keys separated by spaces",
+        if names.len() == 1 {
+            "one leaf".to_owned()
+        } else {
+            format!("{} leaves", names.len())
+        },
+        names.join(", "),
+        upper.join(" ")
+    ))
+}
+
+/// The keypath text of `steps` in `module` (the canonical NSO form: keys
+/// quoted and escaped as NSO clients write them).
 pub fn keypath_text(module: &Module, steps: &[Step]) -> String {
     let mut nodes = Vec::with_capacity(steps.len() + 1);
     if module.is_native() {
@@ -280,8 +336,8 @@ pub fn keypath_text(module: &Module, steps: &[Step]) -> String {
         } else {
             KeypathNode::new(s.name.clone())
         };
-        if let Some((_, v)) = &s.key {
-            n = n.with_keys([v.clone()]);
+        if !s.keys.is_empty() {
+            n = n.with_keys(s.keys.iter().map(|(_, v)| v.clone()));
         }
         nodes.push(n);
     }
@@ -289,7 +345,8 @@ pub fn keypath_text(module: &Module, steps: &[Step]) -> String {
 }
 
 /// The example modules' data a fresh device holds (the values of the NSO
-/// manual's examples), as children of `<configuration>`.
+/// manual's examples), as children of `<configuration>`; `accounts` starts
+/// empty.
 pub fn example_config() -> Vec<Element> {
     let d = |n: &str| Element::in_ns(n, DHCP_NS);
     let v = |n: &str| Element::in_ns(n, DEVICES_NS);
@@ -315,8 +372,8 @@ mod tests {
         let r = resolve(&parse_keypath("/d:config/device{eth0}/date").unwrap()).unwrap();
         assert_eq!(r.module.name, "devices");
         assert_eq!(
-            r.steps[1].key,
-            Some(("interface".to_owned(), "eth0".to_owned()))
+            r.steps[1].keys,
+            [("interface".to_owned(), "eth0".to_owned())]
         );
         let r = resolve(&parse_keypath("/junos:configuration/system/host-name").unwrap()).unwrap();
         assert_eq!(r.steps.len(), 2);
@@ -326,5 +383,40 @@ mod tests {
             keypath_text(r.module, &r.steps),
             "/junos:configuration/system/host-name"
         );
+    }
+
+    #[test]
+    fn a_list_with_two_keys_takes_both_in_order_and_writes_them_back_quoted() {
+        let text = r#"/acct:accounts/account{"Sales Dept" o\'brien\{x\}}/quota"#;
+        let r = resolve(&parse_keypath(text).unwrap()).unwrap();
+        assert_eq!(r.module.name, "accounts");
+        assert_eq!(
+            r.steps[1].keys,
+            [
+                ("realm".to_owned(), "Sales Dept".to_owned()),
+                ("username".to_owned(), "o'brien{x}".to_owned())
+            ]
+        );
+        assert_eq!(keypath_text(r.module, &r.steps), text);
+        let tag = resolve(&parse_keypath("/acct:accounts/account/quota").unwrap()).unwrap();
+        assert!(tag.steps[1].keys.is_empty());
+    }
+
+    #[test]
+    fn a_wrong_number_of_keys_names_the_keys_the_list_wants() {
+        for text in [
+            "/acct:accounts/account{sales}",
+            "/acct:accounts/account{a b c}",
+            "/d:config/device{eth0 eth1}",
+        ] {
+            let err = resolve(&parse_keypath(text).unwrap()).unwrap_err();
+            let PathError::BadKeys(why) = &err else {
+                panic!("{text}: {err:?}");
+            };
+            assert!(
+                why.contains("account{REALM USERNAME}") || why.contains("device{INTERFACE}"),
+                "{text}: {why}"
+            );
+        }
     }
 }

@@ -7,9 +7,11 @@ use crate::tree;
 use confuzz_wire::xml::Element;
 use serde_json::{Value, json};
 
-/// The schema of `name` under `parent` in `module`, `levels` deep (-1: all).
+/// The schema of `name` under `parent` (itself under `grandparent`) in
+/// `module`, `levels` deep (-1: all).
 pub fn node(
     module: &Module,
+    grandparent: &str,
     parent: &str,
     name: &str,
     el: Option<&Element>,
@@ -17,7 +19,7 @@ pub fn node(
     insert_values: bool,
 ) -> Value {
     let kind = if module.is_native() {
-        match (schema::list_key(module, parent, name), el) {
+        match (schema::list_keys(module, parent, name), el) {
             (Some(k), _) => Kind::List(k),
             (None, Some(e)) if e.children.is_empty() && !tree::is_container(name) => {
                 Kind::Leaf(LeafType::String)
@@ -39,7 +41,8 @@ pub fn node(
     });
     match kind {
         Kind::Leaf(t) => {
-            let parent_key = schema::list_key(module, "", parent).is_some_and(|k| k == name);
+            let parent_key = schema::list_keys(module, grandparent, parent)
+                .is_some_and(|keys| keys.contains(&name));
             v["kind"] = Value::String(if parent_key { "key" } else { "leaf" }.into());
             v["type"] = json!({"name": t.name(), "primitive": true, "namespace": module.namespace});
             if insert_values && let Some(e) = el {
@@ -47,9 +50,9 @@ pub fn node(
             }
             return v;
         }
-        Kind::List(k) => {
+        Kind::List(keys) => {
             v["kind"] = Value::String("list".into());
-            v["key"] = json!([k]);
+            v["key"] = json!(keys);
         }
         Kind::Container => {
             v["kind"] = Value::String("container".into());
@@ -80,7 +83,7 @@ pub fn node(
         .iter()
         .map(|n| {
             let child = el.and_then(|e| e.children.iter().find(|c| c.name.local == *n));
-            node(module, name, n, child, levels - 1, insert_values)
+            node(module, parent, name, n, child, levels - 1, insert_values)
         })
         .collect();
     v["children"] = Value::Array(children);

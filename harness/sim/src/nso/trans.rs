@@ -97,8 +97,9 @@ impl Trans {
     }
 }
 
-/// The checks a transaction must pass: the device's own (Junos) checks
-/// and the example modules' types.
+/// The checks a transaction must pass: the device's own (Junos) checks,
+/// and in the example modules the types, every key leaf of a list entry
+/// present and no two entries of a list with the same keys.
 pub(crate) fn validate_tree(root: &Element) -> Vec<PathsMessage> {
     let mut out: Vec<PathsMessage> = validate::check(root)
         .into_iter()
@@ -140,14 +141,25 @@ fn check_example(
     steps: &mut Vec<schema::Step>,
     out: &mut Vec<PathsMessage>,
 ) {
-    let key = schema::list_key(m, parent, &e.name.local).map(|k| {
-        let v = e.child(k).map(tree::text).unwrap_or_default().to_owned();
-        (k.to_owned(), v)
-    });
-    steps.push(schema::Step {
-        name: e.name.local.clone(),
-        key,
-    });
+    let step = data::step_of(m, parent, e);
+    let names = schema::list_keys(m, parent, &e.name.local).unwrap_or_default();
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|k| !step.keys.iter().any(|(have, _)| have == k))
+        .collect();
+    steps.push(step);
+    if !missing.is_empty() {
+        out.push(PathsMessage {
+            paths: vec![schema::keypath_text(m, steps)],
+            message: format!(
+                "{} entry lacks its key leaf {}: every entry needs {}",
+                e.name.local,
+                missing.join(" and "),
+                names.join(", ")
+            ),
+        });
+    }
     match schema::example_kind(m, parent, &e.name.local) {
         None => out.push(PathsMessage {
             paths: vec![schema::keypath_text(m, steps)],
@@ -161,8 +173,21 @@ fn check_example(
         }
         Some(Kind::Leaf(_)) => {}
         Some(_) => {
+            let mut entries = std::collections::HashSet::new();
             for c in &e.children {
                 check_example(m, &e.name.local, c, steps, out);
+                if schema::list_keys(m, &e.name.local, &c.name.local).is_none() {
+                    continue;
+                }
+                let step = data::step_of(m, &e.name.local, c);
+                if !entries.insert(step.clone()) {
+                    steps.push(step);
+                    out.push(PathsMessage {
+                        paths: vec![schema::keypath_text(m, steps)],
+                        message: format!("two {} entries have the same keys", c.name.local),
+                    });
+                    steps.pop();
+                }
             }
         }
     }

@@ -73,7 +73,8 @@ type Reply = HttpResponse<Full<Bytes>>;
 
 impl NsoService {
     /// The service of `device` (whose configuration holds the example
-    /// modules of NSO's manual, `dhcp` and `devices`, from the start).
+    /// modules of NSO's manual, `dhcp` and `devices`, from the start, and
+    /// serves `accounts`, a list with two keys, empty at first).
     pub fn new(device: Arc<SimDevice>, options: HttpOptions) -> Arc<Self> {
         Arc::new(NsoService {
             device,

@@ -3,6 +3,7 @@
 //! device state seen over NETCONF.
 
 mod cross;
+mod keys;
 
 use confuzz_net::{Limits, NetconfClient};
 use confuzz_sim::DeviceConfig;
