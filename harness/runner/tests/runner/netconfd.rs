@@ -5,13 +5,18 @@
 //! The rfc* scenarios run unchanged; the target's variables (in
 //! `netconfd/targets.toml`) give them content of a small YANG module
 //! instead of the Junos configuration. netconfd 2.13 (Debian bookworm)
-//! passes all of them but two steps, and those two are real deviations the
+//! passes all of them but five steps, and those are real findings the
 //! suite must keep reporting:
 //! - `missing-attribute` names the attribute `nc:message-id` (a name in the
 //!   base namespace) where the attribute is unqualified (RFC 6241 §4.1's
 //!   example says `message-id`);
 //! - an unknown operation is `unknown-element` with error-type `rpc`, a
-//!   type Appendix A does not allow for that tag.
+//!   type Appendix A does not allow for that tag;
+//! - a message it cannot frame (end-of-message after the switch to
+//!   chunked, a chunk-size of 0) is refused with `malformed-message` of
+//!   error-type `transport`, where Appendix A says `rpc` (two scenarios);
+//! - a chunk header announcing 4294967295 bytes is not refused: netconfd
+//!   waits for the data (the step times out).
 
 use confuzz_runner::parse::load;
 use confuzz_runner::run::{RunOptions, Status, run_suite};
@@ -171,7 +176,7 @@ fn current_user() -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rfc_scenarios_run_unchanged_against_netconfd_and_report_its_two_deviations() {
+async fn rfc_scenarios_run_unchanged_against_netconfd_and_report_its_deviations() {
     if !have_peers() {
         return;
     }
@@ -235,12 +240,27 @@ async fn rfc_scenarios_run_unchanged_against_netconfd_and_report_its_two_deviati
         [
             ("rfc6241-malformed", "unknown-operation"),
             ("rfc6241-missing-message-id", "rpc-without-message-id"),
+            ("rfc6242-chunked", "end-of-message-after-switch"),
+            ("rfc6242-malformed-chunks", "chunk-size-zero"),
+            ("rfc6242-oversize", "huge-chunk-header"),
         ],
         "{failures:#?}"
     );
     let text = |i: usize| failures[i].2.clone().unwrap_or_default();
     assert!(text(0).contains("error-tag-type-mismatch"), "{}", text(0));
     assert!(text(1).contains("nc:message-id"), "{}", text(1));
+    for i in [2, 3] {
+        assert!(
+            text(i).contains("malformed-message with error-type transport"),
+            "{}",
+            text(i)
+        );
+    }
+    assert!(
+        text(4).contains("neither replied nor closed"),
+        "{}",
+        text(4)
+    );
     let (passed, _, _) = suite.step_counts();
     assert!(passed >= 40, "{passed} steps passed");
     let _ = std::fs::remove_dir_all(&dir);
