@@ -9,3 +9,4 @@ mod netconfd;
 mod parse;
 mod schema;
 mod suite;
+mod unreferenced;
