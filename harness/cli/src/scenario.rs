@@ -264,7 +264,13 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                 .map(|(i, st)| (s.name.clone(), parse::step_name(i, &st.value)))
         })
         .collect();
-    let whole_suite = args.filter.is_none() && args.tags.is_empty() && args.partition.is_none();
+    // Unreferenced snapshots mean something only when the whole suite ran:
+    // folders only (a single file leaves the others' snapshots unchecked), no
+    // filter, tag or partition.
+    let whole_suite = args.paths.iter().all(|p| p.is_dir())
+        && args.filter.is_none()
+        && args.tags.is_empty()
+        && args.partition.is_none();
     let selected = select(
         scenarios,
         args.filter.as_deref(),
@@ -316,20 +322,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             .with_context(|| format!("writing {}", p.display()))?;
     }
     if whole_suite {
-        for t in &targets {
-            let dir = args.snapshots.join(&t.profile);
-            for f in snapshot::snapshot_files(&dir) {
-                let stem = f
-                    .file_name()
-                    .map(|n| n.to_string_lossy().trim_end_matches(".snap").to_owned())
-                    .unwrap_or_default();
-                let referenced = stem
-                    .split_once("__")
-                    .is_some_and(|(s, st)| all_names.contains(&(s.to_owned(), st.to_owned())));
-                if !referenced {
-                    println!("unreferenced snapshot: {}", f.display());
-                }
-            }
+        let profiles = targets.iter().map(|t| t.profile.as_str());
+        for f in snapshot::unreferenced(&args.snapshots, profiles, &all_names) {
+            println!("unreferenced snapshot: {}", f.display());
         }
     }
     let pending = snapshot::pending_files(&args.snapshots).len();

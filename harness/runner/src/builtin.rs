@@ -1,8 +1,10 @@
 //! The built-in device, started in-process for one scenario on loopback
 //! ports: NETCONF over TCP, and on demand the Junos XML protocol over SSH,
-//! NSO JSON-RPC over HTTP and JET events over an embedded MQTT broker.
+//! NSO JSON-RPC over HTTP, JET events over an embedded MQTT broker and
+//! JET services over gRPC.
 
 use confuzz_net::ssh::{HostKeyCheck, SshClientConfig, SshServer, SshServerConfig};
+use confuzz_sim::serve::grpc::{GrpcOptions, serve_grpc};
 use confuzz_sim::serve::http::{HttpOptions, serve_http};
 use confuzz_sim::serve::mqtt::MqttOptions;
 use confuzz_sim::serve::netconf::ServeOptions;
@@ -24,6 +26,8 @@ pub(crate) struct Builtin {
     /// The embedded MQTT broker publishing the device's JET events, when
     /// the scenario uses the jet channel.
     pub(crate) mqtt: Option<SocketAddr>,
+    /// The JET gRPC server, when the scenario uses the jet channel.
+    pub(crate) grpc: Option<crate::grpc::GrpcEndpoint>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -47,6 +51,16 @@ fn host_key_path() -> PathBuf {
     std::env::temp_dir()
         .join(format!("confuzz-runner-{}", std::process::id()))
         .join("sim_host_ed25519_key")
+}
+
+/// The user scenarios log in as: the first who may configure.
+fn login_user(config: &confuzz_sim::DeviceConfig) -> Result<&confuzz_sim::config::User, String> {
+    config
+        .users
+        .iter()
+        .find(|u| u.class.may_configure())
+        .or(config.users.first())
+        .ok_or_else(|| "the built-in device has no user".to_owned())
 }
 
 pub(crate) async fn start_builtin(
@@ -98,19 +112,14 @@ pub(crate) async fn start_builtin(
         tasks.push(tokio::spawn(async move {
             let _ = server.serve(l).await;
         }));
-        let user = config
-            .users
-            .iter()
-            .find(|u| u.class.may_configure())
-            .or(config.users.first())
-            .ok_or("the built-in device has no user")?;
+        let user = login_user(config)?;
         let mut cfg =
             SshClientConfig::password(&user.name, &user.password, HostKeyCheck::Fingerprint(fp));
         cfg.subsystem = "junoscript".into();
         cfg.exec = true;
         ssh = Some((addr, cfg));
     }
-    let mut mqtt = None;
+    let (mut mqtt, mut grpc) = (None, None);
     if wanted.jet {
         // An ephemeral loopback port, open to loopback clients only. The
         // broker's own threads outlive the scenario (rumqttd has no stop).
@@ -119,12 +128,27 @@ pub(crate) async fn start_builtin(
             .await
             .map_err(|e| format!("built-in device JET broker: {e}"))?;
         mqtt = publisher.broker_addr;
+        let l = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+        let user = login_user(config)?;
+        grpc = Some(crate::grpc::GrpcEndpoint {
+            address: l.local_addr().map_err(|e| e.to_string())?.to_string(),
+            tls: None,
+            user: Some(user.name.clone()),
+            password: Some(user.password.clone()),
+        });
+        let device = device.clone();
+        tasks.push(tokio::spawn(async move {
+            let _ = serve_grpc(device, l, GrpcOptions::default()).await;
+        }));
     }
     Ok(Builtin {
         tcp,
         http,
         ssh,
         mqtt,
+        grpc,
         tasks,
     })
 }

@@ -34,6 +34,15 @@ pub(crate) fn describe(e: &Expect) -> String {
                 .map(|t| format!(" of type {t}"))
                 .unwrap_or_default()
         ),
+        Expect::Success => "RpcStatus SUCCESS".into(),
+        Expect::Failure(f) => format!(
+            "RpcStatus FAILURE{}",
+            f.message
+                .as_ref()
+                .map(|m| format!(" with message containing {m:?}"))
+                .unwrap_or_default()
+        ),
+        Expect::GrpcStatus(g) => format!("gRPC status {}", g.code),
     }
 }
 
@@ -106,6 +115,10 @@ pub(crate) fn check_expect(expect: &Expect, tree: &Element) -> Result<(), String
         }
         Expect::Error(_) => Err(
             "`expect: {error: ...}` checks JSON-RPC replies; a NETCONF reply expects `rpc-error`"
+                .into(),
+        ),
+        Expect::Success | Expect::Failure(_) | Expect::GrpcStatus(_) => Err(
+            "`success`, `failure` and `grpc-status` check JET gRPC calls; a NETCONF reply expects `ok` or `rpc-error`"
                 .into(),
         ),
         Expect::Rejected => {

@@ -247,8 +247,13 @@ pub fn check_expect(
                 ))
             }
         }
-        Expect::Closed | Expect::Rejected | Expect::RpcError(_) => Err(
-            "`closed` and `rpc-error` check NETCONF replies; a JSON-RPC step expects `ok` or `{error: {type: ...}}`"
+        Expect::Closed
+        | Expect::Rejected
+        | Expect::RpcError(_)
+        | Expect::Success
+        | Expect::Failure(_)
+        | Expect::GrpcStatus(_) => Err(
+            "`closed`, `rpc-error`, `success`, `failure` and `grpc-status` check NETCONF replies or gRPC calls; a JSON-RPC step expects `ok` or `{error: {type: ...}}`"
                 .into(),
         ),
     }

@@ -29,6 +29,7 @@
 mod builtin;
 pub mod bytes;
 mod check;
+pub mod grpc;
 pub mod http;
 pub mod jet;
 pub mod jsonrpc;

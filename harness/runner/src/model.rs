@@ -315,6 +315,35 @@ pub enum Expect {
     RpcError(ErrorExpect),
     /// A JSON-RPC error object matching these fields (in a batch: any reply).
     Error(JsonErrorExpect),
+    /// A JET gRPC call answered with status OK and RpcStatus SUCCESS (the
+    /// default of a `grpc` call).
+    Success,
+    /// A JET gRPC call answered with RpcStatus FAILURE whose message
+    /// contains `message`.
+    Failure(FailureExpect),
+    /// A JET gRPC call ended with this gRPC status code.
+    GrpcStatus(GrpcStatusExpect),
+}
+
+/// The expected RpcStatus FAILURE of a gRPC call.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FailureExpect {
+    /// Text the status message must contain.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// The expected gRPC status of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GrpcStatusExpect {
+    /// The code in kebab case: `unauthenticated`, `unimplemented`,
+    /// `resource-exhausted`, `invalid-argument`, ...
+    pub code: String,
+    /// Text the status message must contain.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// The fields an expected JSON-RPC error must have.
@@ -419,9 +448,9 @@ pub struct JsonRpcCall {
     pub params: Option<serde_json::Value>,
 }
 
-/// The kinds of JET step, one per step: `subscribe` and `event` over MQTT
-/// (a `grpc` call is the next kind to sit beside them).
-pub const JET_KINDS: &[&str] = &["subscribe", "event"];
+/// The kinds of JET step, one per step: `subscribe` and `event` over MQTT,
+/// `grpc` calls of the JET services.
+pub const JET_KINDS: &[&str] = &["subscribe", "event", "grpc"];
 
 /// A JET step: exactly one of its kinds ([`JET_KINDS`]).
 ///
@@ -442,12 +471,20 @@ pub struct JetStep {
     /// How long to wait for the event (default: the step's time limit).
     #[serde(default)]
     pub within: Option<Dur>,
+    /// Call a JET gRPC service on the session's channel (see
+    /// [`crate::grpc`]).
+    #[serde(default)]
+    pub grpc: Option<crate::grpc::GrpcCall>,
 }
 
 impl JetStep {
     /// The kinds this step has, in [`JET_KINDS`] order.
     pub fn kinds(&self) -> Vec<&'static str> {
-        let present = [self.subscribe.is_some(), self.event.is_some()];
+        let present = [
+            self.subscribe.is_some(),
+            self.event.is_some(),
+            self.grpc.is_some(),
+        ];
         JET_KINDS
             .iter()
             .zip(present)

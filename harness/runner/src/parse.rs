@@ -7,6 +7,7 @@
 //! and, where a near miss is likely, suggests the fix (`did you mean
 //! `expect`?`).
 
+use crate::grpc::Output;
 use crate::model::{ACTION_KEYS, Channel, Expect, Payload, Scenario, Step};
 use crate::path::Path as XPath;
 use crate::vars::references;
@@ -368,16 +369,42 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
         }
         let action = actions.first().copied().unwrap_or("");
         let jet_event = step.jet.as_ref().is_some_and(|j| j.event.is_some());
-        let json_paths = action == "jsonrpc" || jet_event;
+        let grpc = step.jet.as_ref().and_then(|j| j.grpc.as_ref());
+        let output = grpc.map_or(Output::None, |g| g.output());
+        let json_paths = action == "jsonrpc" || jet_event || output == Output::Json;
         let reads_message = matches!(
             action,
             "hello" | "rpc" | "raw" | "bytes" | "notification" | "jsonrpc"
-        ) || jet_event;
-        if step.expect.is_some() && !matches!(action, "rpc" | "raw" | "bytes" | "jsonrpc") {
+        ) || jet_event
+            || output != Output::None;
+        if step.expect.is_some()
+            && grpc.is_none()
+            && !matches!(action, "rpc" | "raw" | "bytes" | "jsonrpc")
+        {
             err(
                 format!("`expect` checks a reply, but this step's action is `{action}`"),
-                Some("put `expect` on an `rpc`, `raw`, `bytes` or `jsonrpc` step".into()),
+                Some(
+                    "put `expect` on an `rpc`, `raw`, `bytes`, `jsonrpc` or jet `grpc` step".into(),
+                ),
             );
+        }
+        match (&step.expect, grpc) {
+            (Some(Expect::Success | Expect::Failure(_) | Expect::GrpcStatus(_)), None) => err(
+                "`success`, `failure` and `grpc-status` check a jet `grpc` call".into(),
+                Some("expect `ok` or an error of this step's protocol".into()),
+            ),
+            (Some(Expect::GrpcStatus(g)), Some(_)) if !crate::grpc::is_code(&g.code) => err(
+                format!("{:?} is not a gRPC status code", g.code),
+                closest(&g.code, crate::grpc::CODES.iter().copied())
+                    .map(|c| format!("did you mean `{c}`?")),
+            ),
+            (Some(Expect::Success | Expect::Ok | Expect::Failure(_) | Expect::GrpcStatus(_)), Some(_))
+            | (None, _) => {}
+            (Some(_), Some(_)) => err(
+                "a grpc call expects `success`, `{failure: {message: ...}}` or `{grpc-status: {code: ...}}`".into(),
+                Some("write `expect: {grpc-status: {code: unauthenticated}}`".into()),
+            ),
+            _ => {}
         }
         match (&step.expect, action) {
             (Some(Expect::Rejected), a) if a != "bytes" => err(
@@ -428,7 +455,7 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
                     "`assert`, `capture` and `snapshot` read a message, but this step's action is `{action}`"
                 ),
                 Some(
-                    "use them on a `hello`, `rpc`, `raw`, `notification`, `jsonrpc` or jet `event` step"
+                    "use them on a `hello`, `rpc`, `raw`, `notification`, `jsonrpc`, jet `event` step or a grpc call with output"
                         .into(),
                 ),
             );
@@ -536,6 +563,7 @@ fn validate(s: &Scenario) -> Vec<ParseError> {
             texts.extend(j.cookie.iter().cloned());
         }
         if let Some(j) = &step.jet {
+            texts.extend(j.grpc.iter().flat_map(|g| g.texts()));
             texts.extend(j.subscribe.iter().flatten().cloned());
             if let Some(e) = &j.event {
                 texts.extend(e.topic.iter().cloned());
@@ -659,6 +687,9 @@ fn validate_jet(
         }
         out.extend(filters.iter().filter_map(|f| filter_ok(f)));
         subscribed.insert(session.to_owned());
+    }
+    if let Some(g) = &j.grpc {
+        out.extend(g.problems());
     }
     if j.within.is_some() && j.event.is_none() {
         out.push((

@@ -298,6 +298,38 @@ pub fn pending_files(root: &Path) -> Vec<PathBuf> {
     walk(root, ".snap.new")
 }
 
+/// The snapshots under `root` that no step of the suite checks, each
+/// profile's folder looked at once however many targets share it (a fleet
+/// of 1,000 devices with profile `sim` is one folder). `checked` holds
+/// (scenario, step) of every `snapshot: true` step in the suite.
+///
+/// Only meaningful when the whole suite was loaded: call it only when every
+/// path given was a folder and no filter, tag or partition narrowed the run,
+/// or every snapshot of the scenarios left out would be reported.
+pub fn unreferenced<'a>(
+    root: &Path,
+    profiles: impl IntoIterator<Item = &'a str>,
+    checked: &std::collections::BTreeSet<(String, String)>,
+) -> Vec<PathBuf> {
+    let profiles: std::collections::BTreeSet<&str> = profiles.into_iter().collect();
+    let mut out = Vec::new();
+    for profile in profiles {
+        for f in snapshot_files(&root.join(profile)) {
+            let stem = f
+                .file_name()
+                .map(|n| n.to_string_lossy().trim_end_matches(".snap").to_owned())
+                .unwrap_or_default();
+            let referenced = stem
+                .split_once("__")
+                .is_some_and(|(s, st)| checked.contains(&(s.to_owned(), st.to_owned())));
+            if !referenced {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
 /// Every `.snap` under `root`, sorted.
 pub fn snapshot_files(root: &Path) -> Vec<PathBuf> {
     walk(root, ".snap")

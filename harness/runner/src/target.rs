@@ -13,7 +13,10 @@
 //! mqtt-broker = "mqtts://192.0.2.10:8883"   # JET events (`jet` tag); or host:port
 //! mqtt-user = "jet"
 //! mqtt-password-env = "LAB_MX_MQTT_PASSWORD"
-//! tls-ca = "lab-ca.pem"            # CA of the HTTPS and MQTT servers (default: the Mozilla roots)
+//! grpc-endpoint = "grpcs://192.0.2.10:32767" # JET gRPC calls; grpc:// or host:port is plain
+//! grpc-user = "jet"                # default: `user`
+//! grpc-password-env = "LAB_MX_JET_PASSWORD" # default: `password-env`
+//! tls-ca = "lab-ca.pem"            # CA of the HTTPS, MQTT and gRPC servers (default: the Mozilla roots; gRPC needs it or `insecure`)
 //! [targets.lab-mx.vars]
 //! oper_rpc = "<get-software-information/>"
 //! ```
@@ -95,9 +98,18 @@ pub struct TargetSpec {
     /// A CA file (PEM) for the MQTT broker's certificate; default `tls-ca`.
     #[serde(default)]
     pub mqtt_tls_ca: Option<PathBuf>,
-    /// gRPC endpoint (accepted; JET gRPC steps are not available yet).
+    /// The JET gRPC server, for `jet: {grpc: ...}` steps: `host:port`,
+    /// `grpc://host:port` (plain) or `grpcs://host:port` (TLS, checked
+    /// against `tls-ca`, or not at all with `insecure`).
     #[serde(default)]
     pub grpc_endpoint: Option<String>,
+    /// The user a gRPC `login` uses by default; default `user`.
+    #[serde(default)]
+    pub grpc_user: Option<String>,
+    /// The environment variable holding the gRPC password; default
+    /// `password-env`.
+    #[serde(default)]
+    pub grpc_password_env: Option<String>,
     /// A CA file (PEM) for the target's TLS servers (HTTPS JSON-RPC, MQTT
     /// over TLS); without it the Mozilla roots (webpki-roots) are trusted.
     #[serde(default)]
@@ -150,6 +162,8 @@ pub struct Target {
     pub jsonrpc_url: Option<String>,
     /// Its MQTT broker (real targets; the built-in device serves its own).
     pub mqtt: Option<crate::jet::MqttBroker>,
+    /// Its JET gRPC server (real targets; the built-in device serves its own).
+    pub grpc: Option<crate::grpc::GrpcEndpoint>,
     /// How its TLS servers are verified.
     pub tls: crate::tls::TlsSettings,
     /// Where it is.
@@ -187,6 +201,7 @@ impl Target {
             vars,
             jsonrpc_url: None,
             mqtt: None,
+            grpc: None,
             tls: Default::default(),
             kind: TargetKind::Builtin(Box::new(config)),
         }
@@ -274,8 +289,11 @@ impl TargetsFile {
                 Some(b)
             }
         };
+        let grpc = grpc_endpoint(spec, tls.insecure).map_err(|e| invalid(&e))?;
         let kind = match &spec.address {
-            None if spec.jsonrpc_url.is_some() || mqtt.is_some() => TargetKind::JsonRpcOnly,
+            None if spec.jsonrpc_url.is_some() || mqtt.is_some() || grpc.is_some() => {
+                TargetKind::JsonRpcOnly
+            }
             None => {
                 let t = Target::builtin(DeviceConfig::default());
                 builtin_vars = t.vars;
@@ -341,8 +359,46 @@ impl TargetsFile {
             vars: builtin_vars,
             jsonrpc_url: spec.jsonrpc_url.clone(),
             mqtt,
+            grpc,
             tls,
             kind,
         })
     }
+}
+
+/// The target's JET gRPC server and login, if it names one.
+fn grpc_endpoint(
+    spec: &TargetSpec,
+    insecure: bool,
+) -> Result<Option<crate::grpc::GrpcEndpoint>, String> {
+    let Some(a) = &spec.grpc_endpoint else {
+        return Ok(None);
+    };
+    let check = if insecure {
+        confuzz_net::grpc::ServerCheck::Insecure
+    } else if let Some(ca) = &spec.tls_ca {
+        let pem = std::fs::read(ca).map_err(|e| format!("tls-ca {}: {e}", ca.display()))?;
+        confuzz_net::grpc::ServerCheck::Ca(pem)
+    } else if a.starts_with("grpcs://") {
+        return Err(
+            "grpc-endpoint over TLS needs `tls-ca` (the CA of the device's certificate), or `insecure = true`"
+                .into(),
+        );
+    } else {
+        confuzz_net::grpc::ServerCheck::Insecure
+    };
+    let mut g =
+        crate::grpc::GrpcEndpoint::parse(a, check).map_err(|e| format!("grpc-endpoint: {e}"))?;
+    g.user = spec.grpc_user.clone().or(spec.user.clone());
+    if let Some(var) = spec
+        .grpc_password_env
+        .as_ref()
+        .or(spec.password_env.as_ref())
+    {
+        g.password = Some(
+            std::env::var(var)
+                .map_err(|_| format!("the gRPC password is read from ${var}, which is not set"))?,
+        );
+    }
+    Ok(Some(g))
 }

@@ -351,4 +351,23 @@ impl JetClient {
         }
         Ok(())
     }
+
+    /// Calls `path` (`/package.Service/Method`) with an empty request and
+    /// reads an empty answer: how the server treats a method it may not
+    /// serve (UNIMPLEMENTED) or a request missing every field.
+    pub async fn call_empty(&mut self, path: &str) -> Result<(), GrpcError> {
+        let path = tonic::codegen::http::uri::PathAndQuery::try_from(path).map_err(|e| {
+            GrpcError::BadAddress(format!("{path:?} is not a gRPC method path ({e})"))
+        })?;
+        let mut grpc = tonic::client::Grpc::new(self.channel.clone());
+        self.timed(async move {
+            grpc.ready().await.map_err(|e| {
+                tonic::Status::unavailable(format!("the channel is not ready: {e}"))
+            })?;
+            let codec = tonic_prost::ProstCodec::<(), ()>::default();
+            grpc.unary(tonic::Request::new(()), path, codec).await?;
+            Ok(())
+        })
+        .await
+    }
 }

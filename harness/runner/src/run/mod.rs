@@ -138,6 +138,8 @@ struct Got {
     closed: bool,
     /// Notes for the report that do not fail the step.
     notes: Vec<String>,
+    /// How a JET gRPC call ended.
+    grpc: Option<crate::grpc::Answer>,
 }
 
 struct Ctx<'a> {
@@ -150,6 +152,8 @@ struct Ctx<'a> {
     http: HashMap<String, HttpClient>,
     /// JET sessions: one MQTT client each.
     jet: HashMap<String, crate::jet::JetSession>,
+    /// JET gRPC sessions: one channel each.
+    grpc: HashMap<String, confuzz_net::grpc::JetClient>,
     vars: Vars,
 }
 
@@ -193,6 +197,7 @@ pub async fn run_scenario(
         sessions: HashMap::new(),
         http: HashMap::new(),
         jet: HashMap::new(),
+        grpc: HashMap::new(),
         vars: Vars {
             captured: Default::default(),
             target: target.vars.clone(),
@@ -415,6 +420,9 @@ impl Ctx<'_> {
         if let Some(j) = &step.jsonrpc {
             return self.jsonrpc(&session, j, limit).await;
         }
+        if let Some(call) = step.jet.as_ref().and_then(|j| j.grpc.as_ref()) {
+            return self.grpc(&session, call, limit).await;
+        }
         if let Some(j) = &step.jet {
             let broker = || match (self.builtin, &self.target.mqtt) {
                 (Some(b), _) => b
@@ -450,6 +458,40 @@ impl Ctx<'_> {
             };
         }
         fail(Got::default(), "the step has no action")
+    }
+
+    async fn grpc(
+        &mut self,
+        session: &str,
+        call: &crate::grpc::GrpcCall,
+        limit: Duration,
+    ) -> ActResult {
+        let endpoint = || match (self.builtin, &self.target.grpc) {
+            (Some(b), _) => b
+                .grpc
+                .clone()
+                .ok_or_else(|| "the built-in device serves no gRPC".to_owned()),
+            (None, Some(g)) => Ok(g.clone()),
+            (None, None) => Err(format!(
+                "JET gRPC not available on target {}: give it a `grpc-endpoint` in the targets file",
+                self.target.name
+            )),
+        };
+        let to_got = |o: crate::grpc::Outcome| Got {
+            sent: o.sent,
+            received: o.received,
+            tree: o
+                .xml
+                .as_deref()
+                .and_then(|x| Element::parse(x.as_bytes(), &XmlLimits::default()).ok()),
+            json: o.json,
+            grpc: o.answer,
+            ..Got::default()
+        };
+        match crate::grpc::act(&mut self.grpc, endpoint, session, call, &self.vars, limit).await {
+            Ok(o) => Ok(to_got(o)),
+            Err((o, e)) => Err((to_got(*o), e)),
+        }
     }
 
     async fn jsonrpc(

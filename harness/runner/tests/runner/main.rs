@@ -2,6 +2,7 @@
 //! running the suite against the built-in device, snapshots, reports.
 
 mod bytes;
+mod grpc;
 mod https;
 mod jet;
 mod jsonrpc;
@@ -9,3 +10,4 @@ mod netconfd;
 mod parse;
 mod schema;
 mod suite;
+mod unreferenced;

@@ -46,3 +46,17 @@ fn schema_expect_values_and_channels_parse_in_the_model() {
             .unwrap_or_else(|e| panic!("{c}: {e:?}"));
     }
 }
+
+#[test]
+fn schema_grpc_methods_and_jet_kinds_are_the_models() {
+    let s = schema();
+    let want: BTreeSet<String> = confuzz_runner::grpc::GRPC_METHODS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(keys(&s["$defs"]["grpcCall"]), want);
+    let jet = keys(&s["$defs"]["jet"]);
+    for k in confuzz_runner::model::JET_KINDS {
+        assert!(jet.contains(*k), "schema jet lacks {k}");
+    }
+}
