@@ -197,9 +197,45 @@ pub fn implicit_list(parent: &str) -> Option<&'static str> {
 }
 
 /// Containers written on one line with their only child in Junos text
-/// (`family inet { ... }`).
+/// (`family inet { ... }`, `then accept;`, `reject tcp-reset;`).
 pub fn is_flattened(local: &str) -> bool {
-    local == "family"
+    matches!(local, "family" | "then" | "reject")
+}
+
+/// Valueless statements (flags) that may follow a keyword which is not
+/// always a container: `then reject tcp-reset` is
+/// `<reject><tcp-reset/></reject>`, not a `reject` leaf valued
+/// `tcp-reset`. Junos writes a statement that takes no value as an empty
+/// element; without this table `keyword word` reads as a leaf and a value.
+const FLAGS: &[(&str, &[&str])] = &[(
+    "reject",
+    &[
+        "administratively-prohibited",
+        "bad-host-tos",
+        "bad-network-tos",
+        "fragmentation-needed",
+        "host-prohibited",
+        "host-unknown",
+        "host-unreachable",
+        "network-prohibited",
+        "network-unknown",
+        "network-unreachable",
+        "port-unreachable",
+        "precedence-cutoff",
+        "precedence-violation",
+        "protocol-unreachable",
+        "source-host-isolated",
+        "source-route-failed",
+        "tcp-reset",
+    ],
+)];
+
+/// Whether `word` after `keyword` is a flag inside it (see [`FLAGS`]), so
+/// `keyword word` is a container holding the empty element `word`.
+pub fn is_flag(keyword: &str, word: &str) -> bool {
+    FLAGS
+        .iter()
+        .any(|(k, flags)| *k == keyword && flags.contains(&word))
 }
 
 /// Statements that are always containers, never `name value` leaves (the
@@ -228,6 +264,9 @@ const CONTAINERS: &[&str] = &[
     "vlans",
     "ntp",
     "static",
+    // Firewall and policy terms: `then accept` is `<then><accept/></then>`.
+    "then",
+    "from",
 ];
 
 /// Whether `local` is always a container.

@@ -215,7 +215,12 @@ pub(crate) fn place(
             (entry(list, first), 1)
         } else if tree::kind_in(&p, first, at.firewall) == Kind::List && n >= 2 {
             (entry(first, &words[1]), 2)
-        } else if n == 2 && !block && !values && !tree::is_container(first) {
+        } else if n == 2
+            && !block
+            && !values
+            && !tree::is_container(first)
+            && !tree::is_flag(first, &words[1])
+        {
             (Element::new(first.clone()).with_text(words[1].clone()), 2)
         } else {
             (Element::new(first.clone()), 1)
@@ -475,16 +480,23 @@ pub fn write_statement(parent: &str, c: &Element, indent: usize, out: &mut Strin
         let _ = writeln!(out, "{label};");
         return;
     }
+    // Flattened containers holding one statement share its line, down to
+    // a leaf: `family inet {`, `then accept;`, `then reject tcp-reset;`,
+    // `then count web-hits;`.
     let mut body = c;
-    if tree::is_flattened(&c.name.local)
-        && !keyed
-        && let [only] = c.children.as_slice()
+    while tree::is_flattened(&body.name.local)
+        && tree::key_of(body).is_none()
+        && let [only] = body.children.as_slice()
         && tree::key_of(only).is_none()
-        && only.text.is_empty()
+        && (only.text.is_empty() || !tree::is_container(&only.name.local))
     {
         label.push(' ');
         label.push_str(&only.name.local);
         if only.children.is_empty() {
+            if !only.text.is_empty() {
+                label.push(' ');
+                label.push_str(&quote(&only.text));
+            }
             let _ = writeln!(out, "{label};");
             return;
         }

@@ -160,10 +160,19 @@ where
                     flow
                 }
             }
-            Next::Event(Event::Malformed { .. }) => {
+            Next::Event(Event::Malformed { error, .. }) => {
                 // RFC 6241 §4.3: a message that cannot be read is answered
-                // with malformed-message and no message-id.
-                send_reply(&mut driver, &mut faults, &RpcReply::malformed_message()).await?
+                // with malformed-message and no message-id; that tag is new
+                // in base:1.1 and not sent to base:1.0 clients (Appendix A),
+                // which get operation-failed instead.
+                let reply = if driver.session().base_1_1() {
+                    RpcReply::malformed_message()
+                } else {
+                    RpcReply::unparsed_base10(format!(
+                        "the message could not be read: {error}; send one well-formed <rpc> per ]]>]]>"
+                    ))
+                };
+                send_reply(&mut driver, &mut faults, &reply).await?
             }
             Next::Event(Event::Closed { .. }) => Flow::Stop,
             Next::Event(_) => Flow::Go,

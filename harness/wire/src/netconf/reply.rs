@@ -97,6 +97,19 @@ impl RpcReply {
         }
     }
 
+    /// The reply a base:1.0 server sends to a message it cannot parse: no
+    /// message-id, and operation-failed (error-type rpc) saying why, since
+    /// malformed-message is new in base:1.1 and is not sent to base:1.0
+    /// clients (RFC 6241 Appendix A).
+    pub fn unparsed_base10(message: impl Into<String>) -> Self {
+        let error =
+            RpcError::new(error::ErrorType::Rpc, ErrorTag::OperationFailed).with_message(message);
+        RpcReply {
+            errors: vec![error],
+            ..Self::base(None)
+        }
+    }
+
     /// An empty reply to `rpc`: its message-id, attributes, prefix and
     /// namespace echoed (RFC 6241 §4.2). Fill `ok`, `data` or `errors`.
     pub fn for_rpc(rpc: &Rpc) -> Self {
@@ -225,12 +238,14 @@ pub(super) fn read<'a>(cx: &mut Ctx<'a>, tag: &Tag<'a>) -> Result<RpcReply, XmlE
 
 fn check(cx: &mut Ctx<'_>, reply: &RpcReply, tag: &Tag<'_>, ok_span: Option<Span>) {
     if reply.message_id.is_none() {
-        // A server that could not read the rpc's message-id cannot echo it.
+        // A server that could not read the rpc's message-id cannot echo it
+        // (a base:1.0 server says so with operation-failed of type rpc).
         let excused = reply.errors.iter().any(|e| {
             matches!(
                 e.error_tag,
                 Some(ErrorTag::MalformedMessage | ErrorTag::MissingAttribute)
-            )
+            ) || (e.error_tag == Some(ErrorTag::OperationFailed)
+                && e.error_type == Some(error::ErrorType::Rpc))
         });
         if !excused {
             cx.push(

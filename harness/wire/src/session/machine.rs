@@ -3,7 +3,7 @@
 use super::rules;
 use super::{CloseReason, Event, Role, SessionConfig, SessionError, State};
 use crate::framing::{ChunkedEncoder, Decoder, Encoder, Frame, Framing};
-use crate::netconf::{self, BASE_NS, Hello, Message, RpcReply};
+use crate::netconf::{self, BASE_NS, ErrorTag, Hello, Message, RpcReply};
 use crate::{Scope, Violation};
 use bytes::{Bytes, BytesMut};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -35,6 +35,8 @@ pub struct Session {
     transmit: VecDeque<Bytes>,
     events: VecDeque<Event>,
     peer_hello: Option<Hello>,
+    /// Both hellos announced base:1.1.
+    base_1_1: bool,
     /// Messages queued until the hellos are exchanged (the framing to use is known then).
     held: Vec<Vec<u8>>,
     outstanding: HashMap<String, Outstanding>,
@@ -72,6 +74,7 @@ impl Session {
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             peer_hello: None,
+            base_1_1: false,
             held: Vec::new(),
             outstanding: HashMap::new(),
             answered: HashSet::new(),
@@ -110,6 +113,14 @@ impl Session {
     /// The peer's hello, once it arrived.
     pub fn peer_hello(&self) -> Option<&Hello> {
         self.peer_hello.as_ref()
+    }
+
+    /// Whether both hellos announced base:1.1, so base:1.1 is in force:
+    /// chunked framing, and the error-tags new in base:1.1 (such as
+    /// malformed-message, RFC 6241 Appendix A) may be sent. False until the
+    /// peer's hello arrived, and in a base:1.0 session.
+    pub fn base_1_1(&self) -> bool {
+        self.base_1_1
     }
 
     /// The session-id: the server's announcement (client role) or this server's own.
@@ -414,6 +425,7 @@ impl Session {
             self.close(CloseReason::NoCommonBase);
             return;
         }
+        self.base_1_1 = both_1_1;
         if both_1_1 {
             self.decoder.switch_to_chunked();
             self.encoder.switch_to_chunked();
@@ -471,6 +483,7 @@ impl Session {
     }
 
     fn on_reply(&mut self, now: Instant, reply: RpcReply, raw: Bytes, span: crate::Span) {
+        self.check_error_tags(&reply, span);
         let Some(message_id) = reply.message_id.clone() else {
             self.violation(
                 Violation::new(
@@ -515,6 +528,25 @@ impl Session {
             self.close_acknowledged = true;
             self.close_offset = span.end;
             self.close(CloseReason::CloseSession);
+        }
+    }
+
+    /// Reports error-tags the negotiated base version does not have.
+    fn check_error_tags(&mut self, reply: &RpcReply, span: crate::Span) {
+        let malformed = reply
+            .errors
+            .iter()
+            .any(|e| e.error_tag == Some(ErrorTag::MalformedMessage));
+        if malformed && self.peer_hello.is_some() && !self.base_1_1 {
+            self.violation(
+                Violation::new(
+                    rules::MALFORMED_MESSAGE_TO_BASE10,
+                    Scope::Message,
+                    "<rpc-error> with error-tag malformed-message in a base:1.0 session; \
+                     the tag is new in base:1.1 (a base:1.0 client is answered with operation-failed)",
+                )
+                .at(span),
+            );
         }
     }
 

@@ -67,6 +67,15 @@ pub const HELLO_TIMEOUT: Rule = Rule {
     summary: "each peer sends <hello> as soon as the session opens",
 };
 
+/// An `<rpc-error>` with error-tag malformed-message in a session that did
+/// not negotiate base:1.1: the tag is new in base:1.1 and a base:1.0 peer
+/// does not know it (a server answers such a client with operation-failed).
+pub const MALFORMED_MESSAGE_TO_BASE10: Rule = Rule {
+    id: "malformed-message-to-base10",
+    reference: "RFC 6241 Appendix A",
+    summary: "error-tag malformed-message is new in base:1.1 and is not sent in a base:1.0 session",
+};
+
 /// Every session rule, in the order above.
 pub const RULES: &[Rule] = &[
     MESSAGE_BEFORE_HELLO,
@@ -78,4 +87,5 @@ pub const RULES: &[Rule] = &[
     WRONG_DIRECTION,
     DATA_AFTER_CLOSE,
     HELLO_TIMEOUT,
+    MALFORMED_MESSAGE_TO_BASE10,
 ];

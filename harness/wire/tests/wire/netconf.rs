@@ -598,6 +598,27 @@ fn malformed_message_reply_has_no_message_id_and_no_violation() {
 }
 
 #[test]
+fn unparsed_base10_reply_is_operation_failed_of_type_rpc_without_message_id_or_violation() {
+    let r = RpcReply::unparsed_base10("the message could not be read");
+    let p = parse(&r.to_bytes());
+    assert!(p.violations.is_empty(), "{:?}", p.violations);
+    let got = reply(&p);
+    assert_eq!(got.message_id, None);
+    let e = &got.errors[0];
+    assert_eq!(e.error_tag, Some(ErrorTag::OperationFailed));
+    assert_eq!(e.error_type, Some(ErrorType::Rpc));
+    assert_eq!(e.error_severity, Some(ErrorSeverity::Error));
+    // Of another type, operation-failed does not excuse a missing message-id.
+    let base = BASE_NS;
+    let other = format!(
+        r#"<rpc-reply xmlns="{base}"><rpc-error><error-type>application</error-type><error-tag>operation-failed</error-tag><error-severity>error</error-severity></rpc-error></rpc-reply>"#
+    );
+    let p = parse(other.as_bytes());
+    let ids: Vec<&str> = p.violations.iter().map(|v| v.rule.id).collect();
+    assert_eq!(ids, [rules::REPLY_MISSING_MESSAGE_ID.id]);
+}
+
+#[test]
 fn content_rule_violations_table() {
     let base = BASE_NS;
     let cases: Vec<(String, Rule)> = vec![

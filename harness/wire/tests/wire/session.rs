@@ -306,6 +306,54 @@ fn hello_without_a_common_base_version_closes_the_session() {
     )));
 }
 
+fn malformed_message_reply() -> String {
+    String::from_utf8(RpcReply::malformed_message().to_bytes()).expect("UTF-8")
+}
+
+#[test]
+fn malformed_message_in_a_base_1_0_session_is_a_violation() {
+    let (now, mut c) = client_with_server_hello(SERVER_HELLO_1_0);
+    assert!(!c.base_1_1());
+    drain_events(&mut c);
+    c.handle_input(now, eom(&malformed_message_reply()).as_bytes());
+    let ev = drain_events(&mut c);
+    assert!(
+        violations(&ev).contains(&rules::MALFORMED_MESSAGE_TO_BASE10.id),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn malformed_message_from_a_base_1_1_server_is_no_violation_of_the_base_version() {
+    let (now, mut c) = client_with_server_hello(SERVER_HELLO_1_1);
+    assert!(c.base_1_1());
+    drain_events(&mut c);
+    c.handle_input(now, chunked(&malformed_message_reply()).as_bytes());
+    let ev = drain_events(&mut c);
+    assert!(
+        !violations(&ev).contains(&rules::MALFORMED_MESSAGE_TO_BASE10.id),
+        "{ev:?}"
+    );
+    assert!(ev.iter().any(|e| matches!(e, Event::UnmatchedReply { .. })));
+}
+
+#[test]
+fn a_base_1_0_client_answered_with_operation_failed_sees_no_base_violation() {
+    let now = Instant::now();
+    let mut cfg = SessionConfig::client();
+    cfg.capabilities = vec![BASE_1_0.to_string()];
+    let mut c = Session::new(cfg, now);
+    drain_bytes(&mut c);
+    c.handle_input(now, SERVER_HELLO_1_1.as_bytes());
+    assert!(!c.base_1_1());
+    c.handle_input(now, eom(&malformed_message_reply()).as_bytes());
+    assert!(violations(&drain_events(&mut c)).contains(&rules::MALFORMED_MESSAGE_TO_BASE10.id));
+    let base10 = String::from_utf8(RpcReply::unparsed_base10("could not be read").to_bytes())
+        .expect("UTF-8");
+    c.handle_input(now, eom(&base10).as_bytes());
+    assert!(!violations(&drain_events(&mut c)).contains(&rules::MALFORMED_MESSAGE_TO_BASE10.id));
+}
+
 #[test]
 fn hello_timeout_fires_only_when_its_instant_has_passed() {
     let now = Instant::now();

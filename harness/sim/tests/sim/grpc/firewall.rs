@@ -138,10 +138,8 @@ async fn filter_add_bind_unbind_delete_change_the_configuration_netconf_reads_an
 
     let running = netconf_running(s.tcp).await;
     for part in [
-        "<filter><name>jet-guard</name><term><name>web</name><from><source-address>198.51.100.0/24</source-address><protocol>6</protocol></from><then>",
-        "<count>web-hits</count>",
-        "<term><name>rest</name><from><source-address>203.0.113.0/24</source-address><protocol>17</protocol></from><then>",
-        "<count>rest-hits</count>",
+        "<filter><name>jet-guard</name><term><name>web</name><from><source-address>198.51.100.0/24</source-address><protocol>6</protocol></from><then><accept/><count>web-hits</count></then></term>",
+        "<term><name>rest</name><from><source-address>203.0.113.0/24</source-address><protocol>17</protocol></from><then><discard/><count>rest-hits</count></then></term>",
         "<filter><input>jet-guard</input></filter>",
     ] {
         assert!(running.contains(part), "{part} missing:\n{running}");

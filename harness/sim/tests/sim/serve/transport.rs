@@ -257,3 +257,66 @@ async fn fault_plan_duplicates_warns_and_drops_over_tcp() {
         "{after:?}"
     );
 }
+
+/// Sends a message that is not well-formed XML and returns the error the
+/// device answers with (a reply without message-id) and the violations the
+/// client saw; the session is still usable afterwards.
+async fn unreadable_message_answer(
+    capabilities: &[&str],
+) -> (
+    confuzz_wire::netconf::RpcError,
+    Vec<confuzz_wire::Violation>,
+) {
+    use confuzz_wire::session::Event;
+    let served = serve_default().await;
+    let mut config = SessionConfig::client();
+    config.capabilities = capabilities.iter().map(|c| c.to_string()).collect();
+    let mut c = NetconfClient::connect_tcp(&served.tcp.to_string(), config, Limits::client())
+        .await
+        .expect("connect");
+    c.driver()
+        .session_mut()
+        .send_message(b"<rpc message-id=\"bad\"><get-config></rpc>")
+        .expect("queued");
+    let reply = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match c.driver().next_event().await.expect("session open") {
+                Event::UnmatchedReply { reply, .. } => return reply,
+                Event::Violation(v) if v.rule.id != "reply-without-message-id" => {
+                    panic!("unexpected violation: {v:?}")
+                }
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the device answers");
+    assert_eq!(reply.message_id, None);
+    assert_eq!(reply.errors.len(), 1, "{:?}", reply.errors);
+    let r = c
+        .rpc("<get-config><source><running/></source></get-config>")
+        .await
+        .expect("the session goes on");
+    assert!(r.reply.is_ok(), "{:?}", r.reply.errors);
+    (reply.errors[0].clone(), c.take_violations())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_message_from_a_base_1_0_client_is_operation_failed_not_malformed_message() {
+    use confuzz_wire::netconf::{BASE_1_0, ErrorTag, ErrorType};
+    let (e, violations) = unreadable_message_answer(&[BASE_1_0]).await;
+    assert_eq!(e.error_tag, Some(ErrorTag::OperationFailed));
+    assert_eq!(e.error_type, Some(ErrorType::Rpc));
+    let m = e.error_message.expect("says why").text;
+    assert!(m.contains("could not be read"), "{m}");
+    assert!(violations.is_empty(), "{violations:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_message_from_a_base_1_1_client_is_malformed_message() {
+    use confuzz_wire::netconf::{BASE_1_0, BASE_1_1, ErrorTag, ErrorType};
+    let (e, violations) = unreadable_message_answer(&[BASE_1_0, BASE_1_1]).await;
+    assert_eq!(e.error_tag, Some(ErrorTag::MalformedMessage));
+    assert_eq!(e.error_type, Some(ErrorType::Rpc));
+    assert!(violations.is_empty(), "{violations:?}");
+}
