@@ -31,6 +31,7 @@ pub mod driver;
 pub mod grpc;
 pub mod io;
 pub mod ssh;
+pub mod tls;
 
 pub use client::{NetconfClient, Reply};
 pub use driver::{Driver, Next};
